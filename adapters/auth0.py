@@ -1,0 +1,54 @@
+"""Auth0 — Use Refresh Tokens.
+
+https://auth0.com/docs/secure/tokens/refresh-tokens/use-refresh-tokens
+
+    POST https://{yourDomain}/oauth/token
+    Content-Type: application/x-www-form-urlencoded
+    grant_type=refresh_token&client_id=...&client_secret=...&refresh_token=...
+
+    {"access_token": "eyJ...MoQ", "expires_in": 86400, "scope": "openid offline_access",
+     "id_token": "eyJ...0NE", "token_type": "Bearer"}
+
+- client_secret: "Optional ... Only required for confidential applications": leave it unset for
+  a public (SPA/native) app and only client_id is sent.
+- scope: optional; sent only when the scope setting is set (must be a subset of the granted one).
+- With refresh-token rotation on, a new refresh_token comes back and the old one dies; reusing
+  it revokes the whole family (403 invalid_grant "Unknown or invalid refresh token."). Rotation
+  is a per-application switch, so we take a refresh token when one comes back.
+- Rate limits: a 429 carries x-ratelimit-reset (UNIX time); oauthkit waits until then.
+- base_url defaults to https://{domain}; set domain (e.g. example.eu.auth0.com) or base_url.
+"""
+
+ADAPTER = {
+    "name": "auth0",
+    "title": "Auth0",
+    "docs": "https://auth0.com/docs/secure/tokens/refresh-tokens/use-refresh-tokens",
+    "settings": {
+        "domain": {"required": False, "doc": "your tenant, e.g. example.eu.auth0.com"},
+        "base_url": {"default": "https://{domain}"},
+        "client_id": {},
+        "client_secret": {"required": False, "secret": True,
+                          "doc": "confidential applications only"},
+        "scope": {"required": False},
+        "refresh_token": {"secret": True},
+    },
+    "request": {
+        "url": "{base_url}/oauth/token",
+        "method": "POST",
+        "encoding": "form",
+        "client_auth": "body",
+        "grant_type": "refresh_token",
+        "optional": ["scope"],
+    },
+    "response": {
+        "access_token": "access_token",
+        "refresh_token": "refresh_token",
+        "token_type": "token_type",
+        "scope": "scope",
+        "id_token": "id_token",
+        "expires": {"field": "expires_in", "kind": "seconds"},
+        "default_lifetime": 86400,
+    },
+    "rotation": "if_present",
+    "errors": {"invalid_grant_codes": ["invalid_grant"]},
+}

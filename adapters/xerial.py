@@ -1,0 +1,50 @@
+"""Xerial — Refresh Auth Tokens.
+
+Xerial's API reference, "Refresh Auth Tokens" (the page carries no public URL; the copy
+oauthkit was built from is providers/xerial.md beside DESIGN.md).
+
+    POST .../auth/refresh-tokens
+    {"refreshToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}
+
+    200 {"access":  {"token": "eyJ...", "expires": "2020-05-12T16:18:04.793Z"},
+         "refresh": {"token": "eyJ...", "expires": "2020-05-12T16:18:04.793Z"}}
+    401 {"code": 401, "message": "Please Authenticate"}
+    500 {"error": "Internal Server Error"}
+
+Choices where the page is silent:
+- Base URL: the page writes only ".../auth/refresh-tokens". There is no default: set base_url
+  to your API root including its version prefix (e.g. https://api.example.com/v1).
+- No client credentials and no grant_type: the page sends only refreshToken.
+- "expires" is an ISO-8601 instant, not a duration.
+- The API (an Express boilerplate) deletes the used refresh token and issues a new pair, so a
+  reused or unknown refresh token gets 401: on this endpoint 401 means "authorize again".
+"""
+
+ADAPTER = {
+    "name": "xerial",
+    "title": "Xerial",
+    "docs": "Xerial API reference: Auth > Refresh Auth Tokens (no public URL)",
+    "settings": {
+        "base_url": {"doc": "API root with its version prefix, e.g. https://api.example.com/v1"},
+        "refresh_token": {"secret": True},
+    },
+    "request": {
+        "url": "{base_url}/auth/refresh-tokens",
+        "method": "POST",
+        "encoding": "json",
+        "client_auth": "none",
+        "grant_type": None,
+        "names": {"refresh_token": "refreshToken"},
+    },
+    "response": {
+        "access_token": "access.token",
+        "refresh_token": "refresh.token",
+        "token_type": None,
+        "scope": None,
+        "id_token": None,
+        "expires": {"field": "access.expires", "kind": "timestamp", "format": "iso8601"},
+        "refresh_expires": {"field": "refresh.expires", "kind": "timestamp", "format": "iso8601"},
+    },
+    "rotation": "always",
+    "errors": {"invalid_grant_status": [401], "code_field": "error", "message_field": "message"},
+}

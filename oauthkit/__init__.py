@@ -1,0 +1,65 @@
+"""oauthkit: keep OAuth 2.0 access tokens alive from Jupyter notebooks.
+
+Public API (see DESIGN.md); everything else lives in private modules behind it. pandas, httpx
+and ipywidgets are imported only when a feature needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .adapter import Adapter
+from .connection import Connection, connect, history, subscribe
+from .errors import (
+    AdapterError,
+    ConfigError,
+    InvalidGrant,
+    MalformedResponse,
+    OAuthKitError,
+    ProviderError,
+    RateLimited,
+    RefreshError,
+    TransportError,
+)
+from .registry import get_adapter, list_adapters, load_adapters, register
+from .retry import Retry
+from .store import Store, open_store
+from .token import Token
+
+__version__ = "0.1.0"
+
+_LAZY_MODULES = {"sandbox"}
+
+
+def __getattr__(name: str) -> Any:
+    # ``oauthkit.sandbox`` without paying for it on ``import oauthkit``.
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'oauthkit' has no attribute {name!r}")
+
+
+__all__ = [
+    "Adapter",
+    "AdapterError",
+    "ConfigError",
+    "Connection",
+    "InvalidGrant",
+    "MalformedResponse",
+    "OAuthKitError",
+    "ProviderError",
+    "RateLimited",
+    "RefreshError",
+    "Retry",
+    "Store",
+    "Token",
+    "TransportError",
+    "connect",
+    "get_adapter",
+    "history",
+    "list_adapters",
+    "load_adapters",
+    "open_store",
+    "register",
+    "subscribe",
+]

@@ -1,0 +1,415 @@
+"""Connection: one account at one provider; its token lifecycle, single-flight refresh,
+retries, the refresh log and the Authlib clients that refresh through it."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from .adapter import Adapter
+from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError
+from .registry import get_adapter
+from .retry import Retry
+from .session import (
+    Bridge,
+    OAuth2Session,
+    async_httpx_client_class,
+    httpx_client_class,
+    token_from_result,
+    transport_error,
+    transport_exceptions,
+)
+from .settings import SEED_SETTING, resolve
+from .store import Event, Key, Record, Store, open_store
+from .token import Token, default_leeway, fingerprint
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger("oauthkit")
+
+Listener = Callable[["Connection", Event], None]
+_listeners: list[Listener] = []
+_live: dict[int, Connection] = {}
+_live_guard = threading.Lock()
+
+
+def subscribe(listener: Listener) -> Callable[[], None]:
+    """Call ``listener(connection, event)`` after every refresh attempt in this process.
+    Returns a function that unsubscribes."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def live_connections() -> list[Connection]:
+    with _live_guard:
+        return list(_live.values())
+
+
+def _seed_id(seed: str) -> str:
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+class Connection:
+    """Use ``oauthkit.connect(...)`` to make one."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        name: str,
+        store: Store,
+        settings: dict[str, str | None],
+        *,
+        leeway: float | None = None,
+        timeout: float = 30.0,
+        retry: Retry | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self.adapter = adapter
+        self.name = name
+        self.store = store
+        self.key = Key(adapter.name, name)
+        self.timeout = timeout
+        self.retry = retry or Retry()
+        self._leeway = leeway
+        seed = settings.pop(SEED_SETTING, None)
+        self._secrets: list[str] = [
+            v for k, v in settings.items() if v and k in adapter.secret_settings
+        ]
+        self._bridge = Bridge(adapter, settings, name, self._redact)
+        self._check_url(allow_insecure_http)
+        self._session: OAuth2Session | None = None
+        self._session_guard = threading.Lock()
+        self._record = self._initial_record(seed)
+        self._remember(self._record)
+        self._bridge.warn_secret_in_url(log.warning)
+        with _live_guard:
+            _live[id(self)] = self
+
+    # ---- construction helpers ------------------------------------------------------------
+    def _check_url(self, allow_insecure_http: bool) -> None:
+        parts = urlsplit(self._bridge.token_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"the token URL {self._bridge.token_url!r} is not an http(s) URL",
+                              adapter=self.adapter.name, connection=self.name,
+                              hint=f"check {self.adapter.env_name('base_url', self.name)}")
+        if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+            raise ConfigError(
+                f"refusing to send secrets over plain http to {parts.hostname}",
+                adapter=self.adapter.name, connection=self.name,
+                hint="use https, or pass allow_insecure_http=True if you really mean it",
+            )
+
+    def _initial_record(self, seed: str | None) -> Record:
+        stored = self.store.load(self.key)
+        seed_id = _seed_id(seed) if seed else None
+        if stored is not None and (seed_id is None or stored.seed_fp == seed_id):
+            return stored  # a newer, rotated token beats the seed it grew from
+        if seed is None:
+            env = self.adapter.env_name(SEED_SETTING, self.name)
+            raise ConfigError(
+                "no refresh token: the store has none for this connection",
+                adapter=self.adapter.name, connection=self.name,
+                hint=f"set {env} in .env or the environment, or pass refresh_token=... to connect()",
+            )
+        # A different seed means the user authorized again: it replaces what was stored.
+        record = Record(token=None, refresh_token=seed, seed_fp=seed_id,
+                        version=(stored.version + 1) if stored else 1)
+        self.store.save(self.key, record)
+        return record
+
+    def _remember(self, record: Record) -> None:
+        for secret in (record.refresh_token, record.token and record.token.access_token):
+            if secret and secret not in self._secrets:
+                self._secrets.append(secret)
+        del self._secrets[:-32]
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, f"<{fingerprint(secret)}>")
+        return text
+
+    # ---- public API ----------------------------------------------------------------------
+    @property
+    def token(self) -> Token | None:
+        return self._record.token
+
+    @property
+    def leeway(self) -> float:
+        """Seconds before expiry at which a token counts as due for refresh."""
+        token = self._record.token
+        if self._leeway is not None:
+            return self._leeway
+        return default_leeway(token.lifetime if token else None)
+
+    @property
+    def rotations(self) -> int:
+        return self._record.rotations
+
+    def is_fresh(self, token: Token | None = None) -> bool:
+        token = token if token is not None else self._record.token
+        return token is not None and not token.is_expired(self.leeway)
+
+    def refresh(self) -> Token:
+        """Refresh now. Concurrent callers share one refresh (single-flight)."""
+        return self._refresh("manual", via=None, seen_version=self._record.version)
+
+    def ensure_fresh(self) -> Token:
+        """The current token, refreshed first only when expired or inside the leeway."""
+        token = self._record.token
+        if token is not None and self.is_fresh(token):
+            return token
+        return self._refresh(self._trigger(token), via=None, seen_version=None)
+
+    @property
+    def session(self) -> OAuth2Session:
+        """A requests ``OAuth2Session`` (Authlib) that refreshes through this connection."""
+        if self._session is None:
+            with self._session_guard:
+                if self._session is None:
+                    self._session = OAuth2Session(self, self._bridge, self.leeway)
+        return self._session
+
+    def client(self, **kwargs: Any) -> Any:
+        """A new Authlib httpx ``OAuth2Client`` that refreshes through this connection."""
+        return httpx_client_class()(self, self._bridge, self.leeway, **kwargs)
+
+    def async_client(self, **kwargs: Any) -> Any:
+        """A new Authlib httpx ``AsyncOAuth2Client`` that refreshes through this connection."""
+        return async_httpx_client_class()(self, self._bridge, self.leeway, **kwargs)
+
+    def history(self) -> pd.DataFrame:
+        """This connection's refresh attempts, oldest first (the store keeps them)."""
+        from .log import to_frame
+
+        return to_frame(self.store.events(self.key))
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        with _live_guard:
+            _live.pop(id(self), None)
+
+    def __repr__(self) -> str:
+        return f"Connection({self.key}, {self._record.token!r}, store={self.store.url!r})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        token = self._record.token
+        body = token._repr_html_() if token else "<p>no access token yet (seeded)</p>"
+        return (
+            f"<div class='oauthkit-connection'><b>{html.escape(self.adapter.title)}</b> "
+            f"<code>{html.escape(str(self.key))}</code> &middot; rotations: {self.rotations}"
+            f"{body}</div>"
+        )
+
+    # ---- the clients' hook ------------------------------------------------------------------
+    def _trigger(self, token: Token | None) -> str:
+        return "expired" if token is None or token.is_expired(0) else "proactive"
+
+    def _sync_client(self, client: Any) -> None:
+        record = self._record
+        if not self.is_fresh(record.token):
+            self._refresh(self._trigger(record.token), via=client, seen_version=None)
+            record = self._record
+        self._push(client, record)
+
+    async def _async_sync_client(self, client: Any) -> None:
+        record = self._record
+        if not self.is_fresh(record.token):
+            await self._arefresh(self._trigger(record.token), via=client)
+            record = self._record
+        self._push(client, record)
+
+    @staticmethod
+    def _push(client: Any, record: Record) -> None:
+        if client._oauthkit_version != record.version and record.token is not None:
+            client.token = record.token.to_authlib()
+            client._oauthkit_version = record.version
+
+    # ---- single-flight refresh -------------------------------------------------------------
+    def _adopt_stored(self) -> None:
+        """Another connection object or process may have refreshed: take the store's record."""
+        stored = self.store.load(self.key)
+        if stored is not None and stored.version != self._record.version:
+            self._record = stored
+            self._remember(stored)
+
+    def _already_done(self, seen_version: int | None) -> bool:
+        if seen_version is None:  # automatic: done when the token is fresh
+            return self.is_fresh()
+        return self._record.version != seen_version  # manual: done when someone refreshed meanwhile
+
+    def _refresh(self, trigger: str, via: Any, seen_version: int | None) -> Token:
+        with self.store.lock(self.key):
+            self._adopt_stored()
+            if self._already_done(seen_version) and self._record.token is not None:
+                return self._record.token
+            client = via if via is not None and not hasattr(via, "__aenter__") else self.session
+            started = time.monotonic()
+            attempt = 0
+            reread = False
+            while True:
+                attempt += 1
+                sent = self._record.refresh_token
+                t0 = time.monotonic()
+                try:
+                    result = client.refresh_token(self._bridge.token_url, refresh_token=self._need(sent),
+                                                  timeout=self.timeout)
+                    return self._succeeded(token_from_result(result), sent, trigger, attempt, t0)
+                except Exception as exc:  # every failure becomes a typed, logged error
+                    error = self._failed(exc, trigger, attempt, t0)
+                wait = self.retry.delay(attempt, error, time.monotonic() - started)
+                if wait is not None:
+                    time.sleep(wait)
+                    continue
+                if isinstance(error, InvalidGrant) and not reread:
+                    reread = True
+                    self._adopt_stored()
+                    if self._record.refresh_token != sent:
+                        continue  # another process rotated it: try once with theirs
+                raise error
+
+    async def _arefresh(self, trigger: str, via: Any) -> Token:
+        import anyio
+
+        lock = self.store.lock(self.key)
+        # The store's lock is a thread/file lock: wait for it off the event loop; shielded, so a
+        # cancelled task never leaves it taken.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(lock.__enter__)
+        try:
+            self._adopt_stored()
+            if self.is_fresh() and self._record.token is not None:
+                return self._record.token
+            started = time.monotonic()
+            attempt = 0
+            reread = False
+            while True:
+                attempt += 1
+                sent = self._record.refresh_token
+                t0 = time.monotonic()
+                try:
+                    result = await via.refresh_token(self._bridge.token_url,
+                                                     refresh_token=self._need(sent), timeout=self.timeout)
+                    return self._succeeded(token_from_result(result), sent, trigger, attempt, t0)
+                except Exception as exc:
+                    error = self._failed(exc, trigger, attempt, t0)
+                wait = self.retry.delay(attempt, error, time.monotonic() - started)
+                if wait is not None:
+                    await anyio.sleep(wait)
+                    continue
+                if isinstance(error, InvalidGrant) and not reread:
+                    reread = True
+                    self._adopt_stored()
+                    if self._record.refresh_token != sent:
+                        continue
+                raise error
+        finally:
+            lock.__exit__(None, None, None)
+
+    def _need(self, refresh_token: str | None) -> str:
+        if not refresh_token:
+            env = self.adapter.env_name(SEED_SETTING, self.name)
+            raise ConfigError("no refresh token to refresh with", adapter=self.adapter.name,
+                              connection=self.name, hint=f"authorize again and set {env}")
+        return refresh_token
+
+    def _event(self, trigger: str, outcome: str, attempt: int, t0: float, **fields: Any) -> Event:
+        return Event(at=time.time(), connection=self.name, adapter=self.adapter.name, trigger=trigger,
+                     outcome=outcome, attempt=attempt,
+                     latency_ms=(time.monotonic() - t0) * 1000.0, **fields)
+
+    def _succeeded(self, token: Token, sent: str | None, trigger: str, attempt: int, t0: float) -> Token:
+        rotated = token.refresh_token is not None and token.refresh_token != sent
+        record = replace(self._record, token=token, refresh_token=token.refresh_token,
+                         version=self._record.version + 1,
+                         rotations=self._record.rotations + int(rotated))
+        event = self._event(
+            trigger, "ok", attempt, t0, http_status=200,
+            expires_at=token.expires_at.timestamp() if token.expires_at else None,
+            lifetime_s=token.lifetime, rotated=rotated,
+            refresh_expires_at=token.refresh_expires_at.timestamp() if token.refresh_expires_at else None,
+            access_fp=token.fingerprint,
+        )
+        self._remember(record)
+        # Durable before anyone can use it: a rotated refresh token must survive a crash.
+        self.store.save(self.key, record, [event])
+        self._record = record
+        log.info("%s refreshed (%s): access %s, lifetime %s s, rotated %s", self.key, trigger,
+                 token.fingerprint, None if token.lifetime is None else round(token.lifetime),
+                 rotated)
+        self._notify(event)
+        return token
+
+    def _failed(self, exc: BaseException, trigger: str, attempt: int, t0: float) -> OAuthKitError:
+        if isinstance(exc, OAuthKitError):
+            error = exc
+        elif isinstance(exc, transport_exceptions()):
+            error = transport_error(exc, self._bridge)
+        else:
+            error = RefreshError("refresh failed unexpectedly", adapter=self.adapter.name,
+                                 connection=self.name, detail=type(exc).__name__,
+                                 hint="this is a bug in oauthkit or the adapter; the stored token was kept")
+            error.__cause__ = exc
+        event = self._event(trigger, "error", attempt, t0, http_status=error.status,
+                            error=type(error).__name__, detail=self._redact(str(error)))
+        self.store.append([event])
+        log.warning("%s refresh attempt %d failed: %s", self.key, attempt, self._redact(str(error)))
+        self._notify(event)
+        return error
+
+    def _notify(self, event: Event) -> None:
+        for listener in list(_listeners):
+            try:
+                listener(self, event)
+            except Exception:  # a broken widget must never break a refresh
+                log.exception("oauthkit refresh listener failed")
+
+
+def connect(
+    adapter: str | Adapter,
+    name: str = "default",
+    store: str | Store | None = None,
+    env_file: str | None = None,
+    leeway: float | None = None,
+    *,
+    timeout: float = 30.0,
+    retry: Retry | None = None,
+    allow_insecure_http: bool = False,
+    **settings: Any,
+) -> Connection:
+    """Connect to a provider: settings from keywords, the environment and ``.env``; the token
+    from the store when it holds a newer one than the ``refresh_token`` seed."""
+    spec = adapter if isinstance(adapter, Adapter) else get_adapter(adapter)
+    if not name or not name.replace("_", "").replace("-", "").isalnum():
+        raise ConfigError(f"bad connection name {name!r}", adapter=spec.name,
+                          hint="use letters, digits, '-' and '_'")
+    values = resolve(spec, name, settings, env_file)
+    return Connection(spec, name, open_store(store), values, leeway=leeway, timeout=timeout,
+                      retry=retry, allow_insecure_http=allow_insecure_http)
+
+
+def history(store: str | Store | None = None) -> pd.DataFrame:
+    """Every refresh attempt recorded in a store (the default store when None)."""
+    from .log import to_frame
+
+    return to_frame(open_store(store).events())

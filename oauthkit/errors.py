@@ -1,0 +1,103 @@
+"""The exception hierarchy.
+
+Every message names the adapter, the connection and (when there was one) the HTTP status,
+says what to do next, and never contains a secret: callers build messages from fingerprints
+and from provider error *codes*, never from request bodies.
+"""
+
+from __future__ import annotations
+
+
+class OAuthKitError(Exception):
+    """Base class of every error oauthkit raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        adapter: str | None = None,
+        connection: str | None = None,
+        status: int | None = None,
+        hint: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.message = message
+        self.adapter = adapter
+        self.connection = connection
+        self.status = status
+        self.hint = hint
+        self.detail = detail
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.adapter:
+            where = f"[{self.adapter}/{self.connection}] " if self.connection else f"[{self.adapter}] "
+        text = where + self.message
+        if self.status is not None:
+            text += f" (HTTP {self.status})"
+        if self.detail:
+            text += f": {self.detail}"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only constructor: keep errors picklable across processes.
+        return (_rebuild, (type(self), self.message, self.__dict__.copy()))
+
+
+def _rebuild(cls: type[OAuthKitError], message: str, state: dict[str, object]) -> OAuthKitError:
+    err = cls.__new__(cls)
+    err.__dict__.update(state)
+    Exception.__init__(err, err._render())
+    return err
+
+
+class ConfigError(OAuthKitError):
+    """A setting is missing or has a bad value."""
+
+
+class AdapterError(OAuthKitError):
+    """An adapter does not validate; the message names the adapter, the field and the problem."""
+
+
+class RefreshError(OAuthKitError):
+    """The provider refused the refresh request."""
+
+
+class InvalidGrant(RefreshError):
+    """The refresh token is expired, revoked or was already used: authorize again."""
+
+
+class RateLimited(RefreshError):
+    """The provider asked us to slow down; `retry_after` is in seconds (or None)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+
+class ProviderError(RefreshError):
+    """The provider failed (5xx) and retries did not help."""
+
+
+class MalformedResponse(RefreshError):
+    """The provider answered something that is not a token."""
+
+
+class TransportError(RefreshError):
+    """The token endpoint could not be reached (DNS, connect, timeout, TLS)."""
+
+
+__all__ = [
+    "AdapterError",
+    "ConfigError",
+    "InvalidGrant",
+    "MalformedResponse",
+    "OAuthKitError",
+    "ProviderError",
+    "RateLimited",
+    "RefreshError",
+    "TransportError",
+]

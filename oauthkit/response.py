@@ -1,0 +1,276 @@
+"""Reads a provider's answer to a refresh request: a Token, or the typed error it means.
+
+Pure functions over (adapter, status, headers, body): no HTTP library is imported here, so the
+requests and httpx bridges share one reading of every provider. Authlib would accept any JSON
+object without an ``error`` key as a token (Xerial's 401 body included); nothing reaches Authlib
+until it has passed through ``read_token``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from .adapter import Adapter, Expiry
+from .errors import (
+    InvalidGrant,
+    MalformedResponse,
+    OAuthKitError,
+    ProviderError,
+    RateLimited,
+    RefreshError,
+)
+from .token import Token, utc
+
+# A token answer is a few kilobytes; anything far larger is not a token.
+MAX_BODY_BYTES = 1 << 20
+# Lifetimes beyond this are not lifetimes (and would overflow datetime arithmetic).
+MAX_LIFETIME_S = 100 * 365 * 86400.0
+_DETAIL_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]  # case-insensitive mapping from the HTTP library
+    body: bytes
+
+    @property
+    def content_type(self) -> str:
+        return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the reader needs besides the answer."""
+
+    adapter: Adapter
+    connection: str
+    sent_at: float  # expiry is counted from when the request left, not when the answer came
+    previous_refresh_token: str | None
+    redact: Callable[[str], str] = lambda text: text
+
+
+def read_token(answer: Answer, ctx: Context) -> Token:
+    """The Token in a provider answer, or raise the RefreshError subclass it stands for."""
+    payload = _parse_json(answer)
+    if answer.status >= 300 or _error_code(payload, ctx) is not None:
+        raise error_for(answer, payload, ctx)
+    if not isinstance(payload, dict):
+        raise _malformed(ctx, answer, f"the answer is not a JSON object ({_describe(answer, payload)})")
+    if ctx.adapter.response_hook is not None:
+        try:
+            payload = ctx.adapter.response_hook(payload)
+        except Exception as exc:  # an adapter hook is user code: report it, never crash through
+            raise _malformed(ctx, answer, f"the adapter's response_hook failed ({type(exc).__name__})") from None
+        if not isinstance(payload, dict):
+            raise _malformed(ctx, answer, "the adapter's response_hook did not return a dict")
+    return _token_from(payload, answer, ctx)
+
+
+def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
+    """Classify a refusal by the adapter's declared error shapes."""
+    spec = ctx.adapter.errors
+    code = _error_code(payload, ctx)
+    message = _field(payload, spec.message_field) if isinstance(payload, dict) else None
+    if message is None and isinstance(payload, dict):
+        message = payload.get("message")  # the most common non-RFC spelling
+    detail = ", ".join(ctx.redact(str(p))[:_DETAIL_CHARS] for p in (code, message) if p is not None)
+    detail = detail or _describe(answer, payload)
+    common: dict[str, Any] = {
+        "adapter": ctx.adapter.name, "connection": ctx.connection, "status": answer.status,
+        "detail": detail,
+    }
+    if answer.status == 429:
+        return RateLimited(
+            "the provider is rate limiting refreshes", retry_after=retry_after(answer.headers),
+            hint="wait and retry; avoid refreshing on every call", **common,
+        )
+    if answer.status >= 500:
+        return ProviderError("the provider failed to refresh", hint="try again later", **common)
+    text = (message or "").lower() if isinstance(message, str) else ""
+    if (
+        answer.status in spec.invalid_grant_status
+        or (code is not None and code in spec.invalid_grant_codes)
+        or any(m in text for m in spec.invalid_grant_messages)
+    ):
+        env = ctx.adapter.env_name("refresh_token", ctx.connection)
+        return InvalidGrant(
+            "the refresh token is expired, revoked or was already used", **common,
+            hint=f"authorize again and set {env} to the new refresh token",
+        )
+    return RefreshError(
+        "the provider refused the refresh request",
+        hint="check the client id, client secret and the adapter's request format", **common,
+    )
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``x-ratelimit-reset`` (UNIX time)."""
+    now = time.time()
+    value = headers.get("retry-after")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+            except (TypeError, ValueError, IndexError):
+                pass
+    reset = headers.get("x-ratelimit-reset")
+    if reset:
+        try:
+            stamp = float(reset)
+        except ValueError:
+            return None
+        # Some providers send seconds-until-reset rather than a UNIX time.
+        return max(0.0, stamp - now) if stamp > 1e9 else max(0.0, stamp)
+    return None
+
+
+# ---- internals ------------------------------------------------------------------------------
+
+def _parse_json(answer: Answer) -> Any:
+    if len(answer.body) > MAX_BODY_BYTES or not answer.body.strip():
+        return None
+    try:
+        return json.loads(answer.body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def _describe(answer: Answer, payload: Any) -> str:
+    if len(answer.body) > MAX_BODY_BYTES:
+        return f"a {len(answer.body)}-byte body, larger than any token answer"
+    if not answer.body.strip():
+        return "an empty body"
+    if payload is None:
+        kind = answer.content_type or "unknown content type"
+        head = answer.body[:64].lstrip().lower()
+        if head.startswith((b"<!doctype", b"<html")) or kind == "text/html":
+            return "an HTML page"
+        return f"a non-JSON body ({kind})"
+    return f"a JSON {type(payload).__name__}" if not isinstance(payload, dict) else "a JSON object"
+
+
+def _field(payload: Any, path: str) -> Any:
+    node = payload
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _error_code(payload: Any, ctx: Context) -> str | None:
+    code = _field(payload, ctx.adapter.errors.code_field) if isinstance(payload, dict) else None
+    return code if isinstance(code, str) and code else None
+
+
+def _malformed(ctx: Context, answer: Answer, what: str) -> MalformedResponse:
+    return MalformedResponse(
+        "the provider's answer is not a usable token",
+        adapter=ctx.adapter.name, connection=ctx.connection, status=answer.status, detail=what,
+        hint="the stored token was kept; check the adapter's response fields or the provider's status",
+    )
+
+
+def _string(payload: dict[str, Any], path: str | None, answer: Answer, ctx: Context, *,
+            required: bool = False) -> str | None:
+    if path is None:
+        return None
+    value = _field(payload, path)
+    if value is None or value == "":
+        if required:
+            raise _malformed(ctx, answer, f"no {path!r} in the answer")
+        return None
+    if isinstance(value, list) and path.endswith("scope") and all(isinstance(v, str) for v in value):
+        return " ".join(value)
+    if not isinstance(value, str):
+        raise _malformed(ctx, answer, f"{path!r} is a {type(value).__name__}, not a string")
+    return value
+
+
+def _instant(spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context) -> datetime | None:
+    value = _field(payload, spec.field)
+    if value is None:
+        return None
+    bad = f"{spec.field!r} is not a valid {spec.format or 'number of seconds'}: {str(value)[:40]!r}"
+    try:
+        if spec.kind == "seconds":
+            seconds = _number(value)
+            if not 0 < seconds <= MAX_LIFETIME_S:
+                raise ValueError
+            return utc(ctx.sent_at) + timedelta(seconds=seconds)
+        if spec.format == "iso8601":
+            if not isinstance(value, str):
+                raise ValueError
+            text = value.strip()
+            text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+            moment = datetime.fromisoformat(text)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        else:
+            stamp = _number(value) / (1000.0 if spec.format == "epoch_ms" else 1.0)
+            moment = utc(stamp)
+    except (ValueError, TypeError, OverflowError, OSError):
+        raise _malformed(ctx, answer, bad) from None
+    moment = moment.astimezone(timezone.utc)
+    if moment.timestamp() <= ctx.sent_at:
+        raise _malformed(ctx, answer, f"{spec.field!r} is already in the past ({moment:%Y-%m-%d %H:%M:%S}Z)")
+    if moment.timestamp() - ctx.sent_at > MAX_LIFETIME_S:
+        raise _malformed(ctx, answer, bad)
+    return moment
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    number = float(value.strip()) if isinstance(value, str) else float(value)
+    if not math.isfinite(number):
+        raise ValueError("not finite")
+    return number
+
+
+def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
+    spec = ctx.adapter.response
+    access = _string(payload, spec.access_token, answer, ctx, required=True)
+    assert access is not None
+    token_type = _string(payload, spec.token_type, answer, ctx) or "Bearer"
+    if token_type.lower() != "bearer":
+        raise _malformed(ctx, answer, f"token_type {token_type!r} is not supported (only Bearer)")
+
+    expires_at = _instant(spec.expires, payload, answer, ctx) if spec.expires else None
+    if expires_at is None and spec.default_lifetime is not None:
+        expires_at = utc(ctx.sent_at) + timedelta(seconds=spec.default_lifetime)
+
+    fresh_refresh = _string(payload, spec.refresh_token, answer, ctx)
+    rotation = ctx.adapter.rotation
+    if rotation == "always" and fresh_refresh is None:
+        raise _malformed(
+            ctx, answer,
+            f"the adapter declares rotation 'always' but the answer has no {spec.refresh_token!r}",
+        )
+    refresh = ctx.previous_refresh_token if rotation == "never" or fresh_refresh is None else fresh_refresh
+
+    refresh_expires = (
+        _instant(spec.refresh_expires, payload, answer, ctx) if spec.refresh_expires else None
+    )
+    return Token(
+        access_token=access,
+        issued_at=utc(ctx.sent_at),
+        expires_at=expires_at,
+        refresh_token=refresh,
+        token_type="Bearer",
+        scope=_string(payload, spec.scope, answer, ctx),
+        id_token=_string(payload, spec.id_token, answer, ctx),
+        refresh_expires_at=refresh_expires,
+    )
+
+
+__all__ = ["Answer", "Context", "OAuthKitError", "error_for", "read_token", "retry_after"]

@@ -1,0 +1,68 @@
+"""Local emulators of five OAuth providers' refresh endpoints, for tests and benchmarks.
+
+    import oauthkit.sandbox as sb
+    with sb.serve("auth0", access_lifetime=5) as p:
+        session = oauthkit.connect("auth0", **p.settings)
+
+Each emulator follows its provider's documentation (see the provider modules); `p.fail`,
+`p.delay` and `p.rate_limit` queue misbehaviour for the token endpoint, and `p.requests`
+records everything the emulator received.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .auth0 import Auth0Emulator
+from .edgetag import EdgeTagEmulator
+from .ellipsis_drive import EllipsisDriveEmulator
+from .parqex import ParqexEmulator
+from .records import RecordedRequest
+from .server import Emulator
+from .xerial import XerialEmulator
+
+__all__ = [
+    "PROVIDERS",
+    "Auth0Emulator",
+    "EdgeTagEmulator",
+    "EllipsisDriveEmulator",
+    "Emulator",
+    "ParqexEmulator",
+    "RecordedRequest",
+    "XerialEmulator",
+    "emulator_class",
+    "serve",
+    "start",
+]
+
+_EMULATORS: dict[str, type[Emulator]] = {
+    cls.name: cls
+    for cls in (
+        ParqexEmulator,
+        EllipsisDriveEmulator,
+        Auth0Emulator,
+        EdgeTagEmulator,
+        XerialEmulator,
+    )
+}
+
+PROVIDERS: tuple[str, ...] = tuple(_EMULATORS)
+
+
+def emulator_class(name: str) -> type[Emulator]:
+    try:
+        return _EMULATORS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown provider {name!r}; valid names: {', '.join(PROVIDERS)}"
+        ) from None
+
+
+def start(name: str, **options: Any) -> Emulator:
+    """Start the emulator for `name` (already serving on return); call `close()` when done."""
+    return emulator_class(name)(**options)
+
+
+def serve(name: str, **options: Any) -> Emulator:
+    """Like `start`, for use as a context manager: `with serve("xerial") as p: ...`."""
+    return start(name, **options)

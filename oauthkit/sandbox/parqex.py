@@ -1,0 +1,58 @@
+"""parqex: every parameter in the query string of a GET (parqex.md, NOTES.md).
+
+The docs list grant_type twice (authorization_code, then refresh_token); their server kept
+the last value of a repeated parameter, which is the only reason that example works.
+Refresh rotates: the answer carries a new refresh token and the used one is spent.
+"""
+
+from __future__ import annotations
+
+from .records import RecordedRequest, Reply, json_reply, seconds
+from .server import Emulator
+
+
+def _error(status: int, error: str, description: str | None = None) -> Reply:
+    body = {"error": error}
+    if description:
+        body["error_description"] = description
+    return json_reply(status, body)
+
+
+class ParqexEmulator(Emulator):
+    name = "parqex"
+    token_path = "/oauth/v2/endpoints/token/"
+    api_paths = ("/me",)
+    default_rotation = True
+
+    def handle_token(self, req: RecordedRequest) -> Reply:
+        if req.method != "GET":
+            return json_reply(
+                405, {"error": "invalid_request", "error_description": "use GET"}, {"Allow": "GET"}
+            )
+        params = {key: values[-1] for key, values in req.query.items()}
+        if not self.client_matches(params.get("client_id"), params.get("client_secret")):
+            return _error(401, "invalid_client")
+        if params.get("grant_type") != "refresh_token":
+            return _error(400, "unsupported_grant_type")
+        if not params.get("refresh_token"):
+            return _error(400, "invalid_request", "refresh_token is required")
+
+        token = self.find_refresh(params["refresh_token"])
+        if token is None:
+            return _error(400, "invalid_grant", "unknown refresh token")
+        problem = token.problem(req.at)
+        if problem:
+            return _error(400, "invalid_grant", problem)
+
+        access = self.issue_access(token.grant)
+        # Without rotation (a sandbox option, not parqex's behaviour) the answer still
+        # carries a refresh_token, as the docs promise one: the unchanged one.
+        refresh = self.rotate(token) if self.rotation else token
+        return json_reply(
+            200,
+            {
+                "access_token": access.value,
+                "refresh_token": refresh.value,
+                "expires_in": seconds(self.access_lifetime),
+            },
+        )

@@ -1,0 +1,329 @@
+"""The bridge: Authlib OAuth2 clients whose refresh speaks an adapter's dialect.
+
+Authlib always POSTs a form on refresh and trusts any JSON object as a token. Each gap is
+closed with one of Authlib's own extension points, identically for requests and httpx:
+
+- ``refresh_token_request`` hook: renames the parameters (``refreshToken``), drops or keeps
+  ``grant_type``, adds the optional and fixed parameters, and moves them into the query string
+  when the adapter says so;
+- a custom client-auth method: HTTP Basic, credentials among the parameters, or nothing, then
+  the final encoding (form or JSON body) — it runs last, so it sees the final parameters;
+- ``refresh_token_response`` hook: reads the answer through ``response.read_token`` and hands
+  Authlib a flat, validated token, or raises the typed error;
+- subclassing: the HTTP method (GET for query-string providers) and ``ensure_active_token``,
+  which delegates to the connection so every client shares one single-flight refresh.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import json
+import threading
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlencode
+
+import requests
+from authlib.common.urls import add_params_to_uri, url_decode
+from authlib.integrations.requests_client import OAuth2Session as _RequestsSession
+
+from .adapter import Adapter
+from .errors import MalformedResponse, OAuthKitError, TransportError
+from .response import MAX_BODY_BYTES, Answer, Context, read_token
+from .token import Token
+
+if TYPE_CHECKING:
+    import httpx
+
+TOKEN_KEY = "oauthkit_token"
+# Authlib refuses a request when the client holds no token; a connection seeded with only a
+# refresh token starts with this one, already expired, so the first call refreshes.
+PLACEHOLDER = {"access_token": "", "token_type": "Bearer", "expires_at": 0}
+
+
+class TokenSource(Protocol):
+    """What a client needs from its connection (implemented by ``Connection``)."""
+
+    def _sync_client(self, client: Any) -> None: ...
+    async def _async_sync_client(self, client: Any) -> None: ...
+
+
+@dataclass
+class _InFlight:
+    sent_at: float
+    refresh_token: str | None
+
+
+_IN_FLIGHT: contextvars.ContextVar[_InFlight | None] = contextvars.ContextVar(
+    "oauthkit_in_flight", default=None
+)
+
+
+class Bridge:
+    """One connection's adapter + settings, wired into any Authlib OAuth2 client."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        settings: Mapping[str, str | None],
+        connection: str,
+        redact: Callable[[str], str],
+    ) -> None:
+        self.adapter = adapter
+        self.settings = dict(settings)
+        self.connection = connection
+        self.redact = redact
+        self.token_url = adapter.request.url.format_map(self._template_values())
+        self._secret_url_warned = threading.Event()
+
+    def _template_values(self) -> dict[str, str]:
+        return {k: ("" if v is None else str(v)) for k, v in self.settings.items()}
+
+    # ---- Authlib hooks ----------------------------------------------------------------------
+    def request_hook(self, url: str, headers: Any, body: str) -> tuple[str, dict[str, str], str]:
+        spec = self.adapter.request
+        sent = dict(url_decode(body))
+        refresh = sent.get("refresh_token")
+        params: list[tuple[str, str]] = []
+        if spec.grant_type is not None:
+            params.append((spec.wire("grant_type"), spec.grant_type))
+        if refresh is not None:
+            params.append((spec.wire("refresh_token"), refresh))
+        for name in spec.optional:
+            value = self.settings.get(name)
+            if value:
+                params.append((spec.wire(name), str(value)))
+        values = self._template_values()
+        params.extend((key, tmpl.format_map(values)) for key, tmpl in spec.extra.items())
+
+        new_headers = {"Accept": "application/json"}
+        if spec.encoding == "query":
+            url, body = add_params_to_uri(url, params), ""
+        else:
+            body = urlencode(params)
+            new_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        _IN_FLIGHT.set(_InFlight(sent_at=time.time(), refresh_token=refresh))
+        return url, new_headers, body
+
+    def client_auth(
+        self, _auth: Any, method: str, uri: str, headers: Any, body: Any
+    ) -> tuple[str, Any, bytes]:
+        spec = self.adapter.request
+        client_id = self.settings.get("client_id") or ""
+        secret = self.settings.get("client_secret")
+        creds: list[tuple[str, str]] = []
+        if spec.client_auth == "basic":
+            raw = f"{client_id}:{secret or ''}".encode("latin-1")
+            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
+        elif spec.client_auth == "body":
+            creds.append((spec.wire("client_id"), client_id))
+            if secret:
+                creds.append((spec.wire("client_secret"), secret))
+
+        if spec.encoding == "query":
+            uri = add_params_to_uri(uri, creds)
+            headers.pop("Content-Type", None)
+            headers.pop("Content-Length", None)
+            return uri, headers, b""
+        text = body.decode("utf-8") if isinstance(body, bytes) else (body or "")
+        params = [*url_decode(text), *creds]
+        if spec.encoding == "json":
+            data = json.dumps(dict(params)).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        else:
+            data = urlencode(params).encode("ascii")
+        headers["Content-Length"] = str(len(data))
+        return uri, headers, data
+
+    def response_hook(self, resp: Any) -> _TokenAnswer:
+        flight = _IN_FLIGHT.get() or _InFlight(time.time(), None)
+        answer = Answer(status=resp.status_code, headers=resp.headers, body=_body(resp))
+        ctx = Context(
+            adapter=self.adapter,
+            connection=self.connection,
+            sent_at=flight.sent_at,
+            previous_refresh_token=flight.refresh_token,
+            redact=self.redact,
+        )
+        return _TokenAnswer(read_token(answer, ctx))
+
+    def configure(self, client: Any) -> None:
+        client.register_compliance_hook("refresh_token_request", self.request_hook)
+        client.register_compliance_hook("refresh_token_response", self.response_hook)
+
+    def client_kwargs(self, leeway: float) -> dict[str, Any]:
+        # The client secret stays in the bridge: Authlib never holds a copy to leak.
+        return {
+            "client_id": self.settings.get("client_id"),
+            "token_endpoint_auth_method": self.client_auth,
+            "token_endpoint": self.token_url,
+            "token": dict(PLACEHOLDER),
+            "leeway": leeway,
+        }
+
+    def warn_secret_in_url(self, warn: Callable[[str], None]) -> None:
+        if self.adapter.sends_secret_in_url and not self._secret_url_warned.is_set():
+            self._secret_url_warned.set()
+            warn(
+                f"adapter {self.adapter.name!r} sends its refresh token"
+                + (" and client secret" if self.adapter.request.client_auth == "body" else "")
+                + " in the URL query string, as the provider documents; such URLs can end up in "
+                "proxy and server logs"
+            )
+
+
+def _body(resp: Any) -> bytes:
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return b"\0" * (MAX_BODY_BYTES + 1)  # a stand-in: the reader refuses it by size
+    content = resp.content
+    return content if isinstance(content, bytes) else bytes(content or b"")
+
+
+class _TokenAnswer:
+    """What Authlib's ``parse_response_token`` reads after our response hook: a flat token."""
+
+    status_code = 200
+
+    def __init__(self, token: Token) -> None:
+        self.token = token
+
+    def json(self) -> dict[str, Any]:
+        data = self.token.to_authlib()
+        data[TOKEN_KEY] = self.token
+        return data
+
+    def raise_for_status(self) -> None:
+        return None
+
+
+def token_from_result(result: Mapping[str, Any]) -> Token:
+    token = result.get(TOKEN_KEY)
+    if not isinstance(token, Token):  # only if someone bypassed the hooks
+        raise MalformedResponse("refresh returned no validated token")
+    return token
+
+
+def transport_error(exc: BaseException, bridge: Bridge) -> OAuthKitError:
+    return TransportError(
+        "could not reach the token endpoint",
+        adapter=bridge.adapter.name,
+        connection=bridge.connection,
+        detail=f"{type(exc).__name__}: {bridge.redact(str(exc))[:200]}",
+        hint="check the network and the base_url setting",
+    )
+
+
+# ---- the clients --------------------------------------------------------------------------
+class _Linked:
+    """Mixin: remember the connection; refresh through it, never on our own."""
+
+    _oauthkit_source: TokenSource
+    _oauthkit_bridge: Bridge
+    _oauthkit_version: int = -1
+
+    def _link(self, source: TokenSource, bridge: Bridge) -> None:
+        self._oauthkit_source = source
+        self._oauthkit_bridge = bridge
+        bridge.configure(self)
+
+
+class OAuth2Session(_Linked, _RequestsSession):  # type: ignore[misc]
+    """Authlib's requests ``OAuth2Session`` that refreshes through an oauthkit connection."""
+
+    def __init__(self, source: TokenSource, bridge: Bridge, leeway: float, **kwargs: Any) -> None:
+        super().__init__(**bridge.client_kwargs(leeway), **kwargs)
+        self._link(source, bridge)
+
+    def ensure_active_token(self, token: Any = None) -> bool:
+        self._oauthkit_source._sync_client(self)
+        return True
+
+    def _http_post(self, url: str, body: Any = None, auth: Any = None, headers: Any = None,
+                   **kwargs: Any) -> requests.Response:
+        if self._oauthkit_bridge.adapter.request.method == "POST":
+            return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)  # type: ignore[no-any-return]
+        return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)  # type: ignore[no-any-return]
+
+
+def _httpx_classes() -> tuple[type[Any], type[Any]]:
+    # Authlib 1.9 warns that it prefers the httpx2 package; plain httpx works the same for us.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuth2Client
+    return OAuth2Client, AsyncOAuth2Client
+
+
+_CLASSES: dict[str, type[Any]] = {}
+
+
+def httpx_client_class() -> type[Any]:
+    if "sync" not in _CLASSES:
+        base, _ = _httpx_classes()
+
+        class OAuth2Client(_Linked, base):  # type: ignore[misc, valid-type]
+            """Authlib's httpx ``OAuth2Client`` that refreshes through an oauthkit connection."""
+
+            def __init__(self, source: TokenSource, bridge: Bridge, leeway: float, **kwargs: Any) -> None:
+                super().__init__(**bridge.client_kwargs(leeway), **kwargs)
+                self._link(source, bridge)
+
+            def ensure_active_token(self, token: Any = None) -> bool:
+                self._oauthkit_source._sync_client(self)
+                return True
+
+            def _http_post(self, url: str, body: Any = None, auth: Any = None, headers: Any = None,
+                           **kwargs: Any) -> httpx.Response:
+                if self._oauthkit_bridge.adapter.request.method == "POST":
+                    return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)  # type: ignore[no-any-return]
+                return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)  # type: ignore[no-any-return]
+
+        _CLASSES["sync"] = OAuth2Client
+    return _CLASSES["sync"]
+
+
+def async_httpx_client_class() -> type[Any]:
+    if "async" not in _CLASSES:
+        _, base = _httpx_classes()
+
+        class AsyncOAuth2Client(_Linked, base):  # type: ignore[misc, valid-type]
+            """Authlib's httpx ``AsyncOAuth2Client`` that refreshes through an oauthkit connection."""
+
+            def __init__(self, source: TokenSource, bridge: Bridge, leeway: float, **kwargs: Any) -> None:
+                super().__init__(**bridge.client_kwargs(leeway), **kwargs)
+                self._link(source, bridge)
+
+            async def ensure_active_token(self, token: Any = None) -> None:
+                await self._oauthkit_source._async_sync_client(self)
+
+            async def _refresh_token(self, url: str, refresh_token: str | None = None, body: str = "",
+                                     headers: Any = None, auth: Any = None, **kwargs: Any) -> Any:
+                # Authlib's async refresh hard-codes POST; the rest mirrors it line for line.
+                method = self._oauthkit_bridge.adapter.request.method
+                data = dict(url_decode(body)) if method == "POST" else None
+                resp = await self.request(method, url, data=data, headers=headers, auth=auth,
+                                          withhold_token=True, **kwargs)
+                for hook in self.compliance_hook["refresh_token_response"]:
+                    resp = hook(resp)
+                token = self.parse_response_token(resp)
+                if "refresh_token" not in token:
+                    self.token["refresh_token"] = refresh_token
+                return self.token
+
+        _CLASSES["async"] = AsyncOAuth2Client
+    return _CLASSES["async"]
+
+
+def transport_exceptions() -> tuple[type[BaseException], ...]:
+    """Network failures of the HTTP libraries, imported only when already loaded."""
+    import sys
+
+    excs: list[type[BaseException]] = [requests.RequestException]
+    httpx_mod = sys.modules.get("httpx")
+    if httpx_mod is not None:
+        excs.append(httpx_mod.TransportError)
+    return tuple(excs)

@@ -1,0 +1,53 @@
+"""Token and refresh-log persistence: ``memory://``, ``sqlite:///path`` (the default)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from ..errors import ConfigError
+from .base import Event, Key, Record, Store
+from .memory import MemoryStore
+from .sqlite import SQLiteStore
+
+ENV_STORE = "OAUTHKIT_STORE"
+_open: dict[str, Store] = {}
+_open_guard = threading.Lock()
+
+
+def default_store_url() -> str:
+    env = os.environ.get(ENV_STORE)
+    if env:
+        return env
+    import platformdirs
+
+    return f"sqlite:///{Path(platformdirs.user_data_dir('oauthkit')) / 'tokens.db'}"
+
+
+def open_store(store: str | Store | None = None) -> Store:
+    """A Store from a URL; the same URL gives the same Store object in one process, so every
+    connection to it shares its locks."""
+    if isinstance(store, Store):
+        return store
+    url = store or default_store_url()
+    if url.startswith("sqlite:///"):
+        url = f"sqlite:///{Path(url[len('sqlite:///'):]).expanduser().resolve()}"
+    with _open_guard:
+        existing = _open.get(url)
+        if existing is not None:
+            return existing
+        if url.startswith("memory://"):
+            opened: Store = MemoryStore(url)
+        elif url.startswith("sqlite:///"):
+            opened = SQLiteStore(url[len("sqlite:///"):])
+        else:
+            raise ConfigError(
+                f"unsupported store URL {url!r}",
+                hint="use memory://, sqlite:///path/to/tokens.db, or a Store instance",
+            )
+        _open[url] = opened
+        return opened
+
+
+__all__ = ["Event", "Key", "MemoryStore", "Record", "SQLiteStore", "Store", "default_store_url", "open_store"]

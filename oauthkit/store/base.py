@@ -1,0 +1,107 @@
+"""What every token store offers, and the records it keeps."""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..token import Token
+
+
+@dataclass(frozen=True)
+class Key:
+    """A connection's identity in a store."""
+
+    adapter: str
+    name: str = "default"
+
+    def __str__(self) -> str:
+        return f"{self.adapter}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a store keeps per connection.
+
+    ``refresh_token`` is the one to use next: it is set even before the first access token
+    exists (a seeded connection). ``seed_fp`` fingerprints the ``refresh_token`` setting that
+    created the record, so the same seed on a later run does not replace a newer rotated token.
+    ``version`` grows by one on every write.
+    """
+
+    token: Token | None
+    refresh_token: str | None
+    seed_fp: str | None = None
+    version: int = 0
+    rotations: int = 0
+
+
+@dataclass
+class Event:
+    """One refresh attempt: a row of the refresh log (columns as in DESIGN.md)."""
+
+    at: float
+    connection: str
+    adapter: str
+    trigger: str
+    outcome: str
+    attempt: int = 1
+    http_status: int | None = None
+    latency_ms: float | None = None
+    expires_at: float | None = None
+    lifetime_s: float | None = None
+    rotated: bool = False
+    refresh_expires_at: float | None = None
+    access_fp: str | None = None
+    error: str | None = None
+    detail: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Store(ABC):
+    """Tokens and the refresh log of any number of connections."""
+
+    url: str
+
+    def __init__(self) -> None:
+        self._locks: dict[Key, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    @abstractmethod
+    def load(self, key: Key) -> Record | None:
+        """The stored record, read fresh from the backing storage."""
+
+    @abstractmethod
+    def save(self, key: Key, record: Record, events: Sequence[Event] = ()) -> None:
+        """Write the record and the events atomically and durably before returning."""
+
+    @abstractmethod
+    def append(self, events: Sequence[Event]) -> None:
+        """Add events to the refresh log."""
+
+    @abstractmethod
+    def events(self, key: Key | None = None) -> list[Event]:
+        """The refresh log, oldest first; one connection's when ``key`` is given."""
+
+    @abstractmethod
+    def keys(self) -> list[Key]:
+        """Every connection the store holds a record for."""
+
+    @contextmanager
+    def lock(self, key: Key) -> Iterator[None]:
+        """Hold the refresh lock of one connection: in-process (every thread of it) here;
+        stores shared across processes extend this."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            yield
+
+    def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing open
+        """Release what the store holds open."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"

@@ -1,0 +1,42 @@
+"""A store that lives and dies with the Python process (tests, throwaway sessions)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Sequence
+
+from .base import Event, Key, Record, Store
+
+
+class MemoryStore(Store):
+    def __init__(self, url: str = "memory://") -> None:
+        super().__init__()
+        self.url = url
+        self._records: dict[Key, Record] = {}
+        self._events: list[Event] = []
+        self._guard = threading.Lock()
+
+    def load(self, key: Key) -> Record | None:
+        with self._guard:
+            return self._records.get(key)
+
+    def save(self, key: Key, record: Record, events: Sequence[Event] = ()) -> None:
+        with self._guard:
+            self._records[key] = record
+            self._events.extend(dataclasses.replace(e) for e in events)
+
+    def append(self, events: Sequence[Event]) -> None:
+        with self._guard:
+            self._events.extend(dataclasses.replace(e) for e in events)
+
+    def events(self, key: Key | None = None) -> list[Event]:
+        with self._guard:
+            return [
+                e for e in self._events
+                if key is None or (e.adapter == key.adapter and e.connection == key.name)
+            ]
+
+    def keys(self) -> list[Key]:
+        with self._guard:
+            return list(self._records)

@@ -1,0 +1,135 @@
+"""The Token value object: expiry maths, fingerprints and redaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+# Authlib's fixed 60 s leeway makes any token living 60 s or less expired at birth
+# (authlib issue #716). A tenth of the lifetime, capped at Authlib's 60 s, keeps short
+# sandbox tokens usable and long ones refreshed a minute early, as users expect.
+MAX_LEEWAY = 60.0
+LEEWAY_FRACTION = 0.1
+
+
+def fingerprint(secret: str | None) -> str:
+    """A short, stable, non-reversible label for a secret (8 hex digits of SHA-256)."""
+    if not secret:
+        return "-"
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:8]
+
+
+def default_leeway(lifetime: float | None) -> float:
+    if lifetime is None or lifetime <= 0:
+        return MAX_LEEWAY
+    return min(MAX_LEEWAY, lifetime * LEEWAY_FRACTION)
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Token:
+    """An access token and what came with it. Times are timezone-aware UTC datetimes."""
+
+    access_token: str
+    issued_at: datetime
+    expires_at: datetime | None = None
+    refresh_token: str | None = None
+    token_type: str = "Bearer"
+    scope: str | None = None
+    id_token: str | None = None
+    refresh_expires_at: datetime | None = None
+
+    @property
+    def lifetime(self) -> float | None:
+        """Seconds granted by the provider, counted from when the request was sent."""
+        if self.expires_at is None:
+            return None
+        return (self.expires_at - self.issued_at).total_seconds()
+
+    @property
+    def remaining(self) -> float | None:
+        """Seconds left now (negative once expired); None when the provider gave no expiry."""
+        if self.expires_at is None:
+            return None
+        return self.expires_at.timestamp() - time.time()
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.access_token)
+
+    @property
+    def refresh_fingerprint(self) -> str:
+        return fingerprint(self.refresh_token)
+
+    def is_expired(self, leeway: float = 0.0) -> bool:
+        if self.expires_at is None:
+            return False
+        return self.expires_at.timestamp() - leeway <= time.time()
+
+    def to_authlib(self) -> dict[str, Any]:
+        """The dict Authlib's clients sign requests with (absolute `expires_at`, never `expires_in`,
+        because Authlib recomputes `expires_in` relative to *now*)."""
+        data: dict[str, Any] = {"access_token": self.access_token, "token_type": self.token_type}
+        if self.expires_at is not None:
+            data["expires_at"] = self.expires_at.timestamp()
+        if self.refresh_token is not None:
+            data["refresh_token"] = self.refresh_token
+        if self.scope is not None:
+            data["scope"] = self.scope
+        return data
+
+    # Storage form: secrets included on purpose; only stores call these.
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = dataclasses.asdict(self)
+        for key in ("issued_at", "expires_at", "refresh_expires_at"):
+            value = record[key]
+            record[key] = value.timestamp() if value is not None else None
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Token:
+        data = dict(record)
+        for key in ("issued_at", "expires_at", "refresh_expires_at"):
+            value = data.get(key)
+            data[key] = utc(float(value)) if value is not None else None
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+    def __repr__(self) -> str:
+        parts = [f"access={self.fingerprint}"]
+        if self.refresh_token:
+            parts.append(f"refresh={self.refresh_fingerprint}")
+        if self.expires_at is not None:
+            remaining = self.remaining or 0.0
+            state = f"expires in {remaining:.0f}s" if remaining > 0 else "expired"
+            parts.append(f"{state} at {self.expires_at:%Y-%m-%d %H:%M:%S}Z")
+        else:
+            parts.append("no expiry")
+        return f"Token({', '.join(parts)})"
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("access token", self.fingerprint),
+            ("refresh token", self.refresh_fingerprint),
+            ("type", self.token_type),
+            ("issued", f"{self.issued_at:%Y-%m-%d %H:%M:%S} UTC"),
+            ("expires", f"{self.expires_at:%Y-%m-%d %H:%M:%S} UTC" if self.expires_at else "never"),
+            ("remaining", f"{self.remaining:.0f} s" if self.remaining is not None else "-"),
+        ]
+        if self.scope:
+            rows.append(("scope", self.scope))
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td><code>{html.escape(v)}"
+            "</code></td></tr>"
+            for k, v in rows
+        )
+        return f"<table class='oauthkit-token'><caption>Token</caption>{body}</table>"
