@@ -251,7 +251,7 @@ class _Validator:
         return Adapter(
             name=name,
             title=str(self.text(top.get("title", name), "title")),
-            docs=str(self.text(top.get("docs", ""), "docs", optional=True) or ""),
+            docs=str(self.text(top.get("docs"), "docs", optional=True) or ""),
             request=request,
             response=response,
             rotation=self.choice(top.get("rotation", "if_present"), "rotation", ROTATIONS),

@@ -79,9 +79,10 @@ def resolve(
                 values[name] = value.format_map({k: v or "" for k, v in values.items()})
 
     for name, setting in declared.items():
-        if setting.required and not values[name] and name != SEED_SETTING:
+        refs = template_fields(setting.default or "")
+        # A templated default ("https://{domain}") is as required as a plain one is not.
+        if (setting.required or refs) and not values[name] and name != SEED_SETTING:
             env = adapter.env_name(name, connection)
-            refs = template_fields(setting.default or "")
             also = f" (or {', '.join(adapter.env_name(r, connection) for r in refs)})" if refs else ""
             raise ConfigError(
                 f"missing setting {name!r}",

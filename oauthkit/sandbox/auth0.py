@@ -89,7 +89,7 @@ class Auth0Emulator(Emulator):
         token = self.find_refresh(value)
         if token is None or token.grant.revoked:
             return json_reply(403, _INVALID_GRANT)
-        if token.expires_at is not None and req.at >= token.expires_at:
+        if token.expires_at is not None and time.time() >= token.expires_at:
             return json_reply(403, _INVALID_GRANT)
 
         granted = token.grant.scope.split()

@@ -9,6 +9,7 @@ refresh_token (the old one stays valid; no rotation) and no token_type.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from .records import RecordedRequest, Reply, json_reply, seconds
@@ -43,7 +44,7 @@ class EdgeTagEmulator(Emulator):
             return _error(400, "unsupported_grant_type")
 
         token = self.find_refresh(form.get("refresh_token", [""])[-1])
-        if token is None or token.problem(req.at):
+        if token is None or token.problem(time.time()):
             return _error(400, "invalid_grant")
 
         access = self.issue_access(token.grant)

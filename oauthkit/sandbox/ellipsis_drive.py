@@ -7,6 +7,8 @@ Errors are 400/401 JSON objects with a `message` field.
 
 from __future__ import annotations
 
+import time
+
 from .records import RecordedRequest, Reply, json_reply, seconds
 from .server import Emulator
 
@@ -38,7 +40,7 @@ class EllipsisDriveEmulator(Emulator):
             return _message(400, "grant_type must be refresh_token")
 
         token = self.find_refresh(req.param("refresh_token"))
-        if token is None or token.problem(req.at):
+        if token is None or token.problem(time.time()):
             return _message(400, "Invalid refresh token")
 
         access = self.issue_access(token.grant)

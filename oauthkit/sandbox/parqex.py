@@ -7,6 +7,8 @@ Refresh rotates: the answer carries a new refresh token and the used one is spen
 
 from __future__ import annotations
 
+import time
+
 from .records import RecordedRequest, Reply, json_reply, seconds
 from .server import Emulator
 
@@ -40,7 +42,7 @@ class ParqexEmulator(Emulator):
         token = self.find_refresh(params["refresh_token"])
         if token is None:
             return _error(400, "invalid_grant", "unknown refresh token")
-        problem = token.problem(req.at)
+        problem = token.problem(time.time())
         if problem:
             return _error(400, "invalid_grant", problem)
 

@@ -17,7 +17,7 @@ import traceback
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .faults import Fault, FaultQueue, make_fault
 from .httpd import Incoming, SandboxHTTPServer
@@ -274,13 +274,12 @@ class Emulator:
         return "api" if path in self.api_paths else "other"
 
     def _dispatch(self, incoming: Incoming) -> Reply:
-        path = incoming.target.split("?", 1)[0]
         req = parse_request(
             incoming.method,
             incoming.target,
             incoming.headers,
             incoming.body,
-            kind=self._kind(path),
+            kind=self._kind(urlsplit(incoming.target).path),
             at=incoming.at,
         )
         with self._records_lock:

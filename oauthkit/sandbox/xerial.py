@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -64,7 +65,7 @@ class XerialEmulator(Emulator):
         token = self.find_refresh(value)
         if claims is None or claims.get("type") != "refresh" or token is None:
             return json_reply(401, _UNAUTHENTICATED)
-        if token.problem(req.at):
+        if token.problem(time.time()):
             return json_reply(401, _UNAUTHENTICATED)
 
         if self.rotation:
