@@ -27,8 +27,11 @@ ADAPTER = {
         "domain": {"required": False, "doc": "your tenant, e.g. example.eu.auth0.com"},
         "base_url": {"default": "https://{domain}"},
         "client_id": {},
-        "client_secret": {"required": False, "secret": True,
-                          "doc": "confidential applications only"},
+        "client_secret": {
+            "required": False,
+            "secret": True,
+            "doc": "confidential applications only",
+        },
         "scope": {"required": False},
         "refresh_token": {"secret": True},
     },

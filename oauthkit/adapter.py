@@ -51,7 +51,9 @@ TIMESTAMP_FORMATS = ("iso8601", "epoch", "epoch_ms")
 # The names a request can rename on the wire (e.g. Xerial's ``refreshToken``).
 WIRE_NAMES = ("grant_type", "refresh_token", "client_id", "client_secret", "scope")
 # Every adapter takes these even when it does not declare them.
-IMPLICIT_SETTINGS = {"refresh_token": {"secret": True, "doc": "seeds the connection; the store keeps rotated ones"}}
+IMPLICIT_SETTINGS = {
+    "refresh_token": {"secret": True, "doc": "seeds the connection; the store keeps rotated ones"}
+}
 
 ResponseHook = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -153,9 +155,7 @@ class Adapter:
             "url": self.request.url,
             "expiry": f"{expires.kind}:{expires.field}" if expires else "none",
             "rotates": self.rotation,
-            "settings": ", ".join(
-                s.name + ("" if s.required else "?") for s in self.settings
-            ),
+            "settings": ", ".join(s.name + ("" if s.required else "?") for s in self.settings),
             "docs": self.docs,
         }
 
@@ -234,8 +234,18 @@ class _Validator:
         top = self.mapping(
             self.data,
             "",
-            ("name", "title", "docs", "settings", "request", "response", "rotation", "errors",
-             "response_hook", "notes"),
+            (
+                "name",
+                "title",
+                "docs",
+                "settings",
+                "request",
+                "response",
+                "rotation",
+                "errors",
+                "response_hook",
+                "notes",
+            ),
         )
         name = self.text(top.get("name"), "name")
         assert name is not None
@@ -263,7 +273,9 @@ class _Validator:
         )
 
     def settings(self, value: Any) -> tuple[Setting, ...]:
-        raw = dict(self.mapping(value, "settings", tuple(value) if isinstance(value, Mapping) else ()))
+        raw: dict[str, Any] = dict(
+            self.mapping(value, "settings", tuple(value) if isinstance(value, Mapping) else ())
+        )
         for implicit, spec in IMPLICIT_SETTINGS.items():
             raw.setdefault(implicit, spec)
         result = []
@@ -271,20 +283,20 @@ class _Validator:
             path = f"settings.{sname}"
             if not isinstance(sname, str) or not sname.isidentifier() or sname != sname.lower():
                 raise self.fail(path, "must be a lower-case identifier")
-            spec = self.mapping(spec, path, ("required", "secret", "default", "doc"))
-            default = spec.get("default")
+            fields = self.mapping(spec, path, ("required", "secret", "default", "doc"))
+            default = fields.get("default")
             if default is not None and not isinstance(default, str):
                 raise self.fail(f"{path}.default", f"must be a string, got {default!r}")
             for flag in ("required", "secret"):
-                if flag in spec and not isinstance(spec[flag], bool):
-                    raise self.fail(f"{path}.{flag}", f"must be True or False, got {spec[flag]!r}")
+                if flag in fields and not isinstance(fields[flag], bool):
+                    raise self.fail(f"{path}.{flag}", f"must be True or False, got {fields[flag]!r}")
             result.append(
                 Setting(
                     name=sname,
-                    required=bool(spec.get("required", default is None)),
-                    secret=bool(spec.get("secret", False)),
+                    required=bool(fields.get("required", default is None)),
+                    secret=bool(fields.get("secret", False)),
                     default=default,
-                    doc=str(spec.get("doc", "")),
+                    doc=str(fields.get("doc", "")),
                 )
             )
         names = {s.name for s in result}
@@ -292,15 +304,27 @@ class _Validator:
             if s.default:
                 for ref in template_fields(s.default):
                     if ref not in names:
-                        raise self.fail(f"settings.{s.name}.default", f"refers to undeclared setting {{{ref}}}")
+                        raise self.fail(
+                            f"settings.{s.name}.default", f"refers to undeclared setting {{{ref}}}"
+                        )
         return tuple(result)
 
     def request(self, value: Any, settings: tuple[Setting, ...]) -> RequestSpec:
         if value is None:
             raise self.fail("request", "is required (at least its 'url')")
         spec = self.mapping(
-            value, "request",
-            ("url", "method", "encoding", "client_auth", "grant_type", "names", "extra", "optional"),
+            value,
+            "request",
+            (
+                "url",
+                "method",
+                "encoding",
+                "client_auth",
+                "grant_type",
+                "names",
+                "extra",
+                "optional",
+            ),
         )
         declared = {s.name for s in settings}
         url = self.text(spec.get("url"), "request.url")
@@ -336,8 +360,14 @@ class _Validator:
             if opt not in declared:
                 raise self.fail("request.optional", f"names undeclared setting {opt!r}")
         return RequestSpec(
-            url=url, method=method, encoding=encoding, client_auth=client_auth,
-            grant_type=grant_type, names=dict(names), extra=dict(extra), optional=tuple(optional),
+            url=url,
+            method=method,
+            encoding=encoding,
+            client_auth=client_auth,
+            grant_type=grant_type,
+            names=dict(names),
+            extra=dict(extra),
+            optional=tuple(optional),
         )
 
     def expiry(self, value: Any, path: str) -> Expiry | None:
@@ -350,7 +380,10 @@ class _Validator:
         fmt = spec.get("format")
         if kind == "timestamp":
             if fmt is None:
-                raise self.fail(f"{path}.format", f"is required for a timestamp: one of {', '.join(TIMESTAMP_FORMATS)}")
+                raise self.fail(
+                    f"{path}.format",
+                    f"is required for a timestamp: one of {', '.join(TIMESTAMP_FORMATS)}",
+                )
             fmt = self.choice(fmt, f"{path}.format", TIMESTAMP_FORMATS)
         elif fmt is not None:
             raise self.fail(f"{path}.format", "only applies to kind 'timestamp'")
@@ -358,9 +391,18 @@ class _Validator:
 
     def response(self, value: Any) -> ResponseSpec:
         spec = self.mapping(
-            value, "response",
-            ("access_token", "refresh_token", "token_type", "scope", "id_token", "expires",
-             "refresh_expires", "default_lifetime"),
+            value,
+            "response",
+            (
+                "access_token",
+                "refresh_token",
+                "token_type",
+                "scope",
+                "id_token",
+                "expires",
+                "refresh_expires",
+                "default_lifetime",
+            ),
         )
         paths: dict[str, str | None] = {}
         for key in ("access_token", "refresh_token", "token_type", "scope", "id_token"):
@@ -380,15 +422,24 @@ class _Validator:
 
     def errors(self, value: Any) -> ErrorSpec:
         spec = self.mapping(
-            value, "errors",
-            ("invalid_grant_status", "invalid_grant_codes", "invalid_grant_messages", "code_field",
-             "message_field"),
+            value,
+            "errors",
+            (
+                "invalid_grant_status",
+                "invalid_grant_codes",
+                "invalid_grant_messages",
+                "code_field",
+                "message_field",
+            ),
         )
         statuses = spec.get("invalid_grant_status", ())
         if not isinstance(statuses, (list, tuple)) or not all(
             isinstance(s, int) and 400 <= s < 500 for s in statuses
         ):
-            raise self.fail("errors.invalid_grant_status", f"must be a list of 4xx status codes, got {statuses!r}")
+            raise self.fail(
+                "errors.invalid_grant_status",
+                f"must be a list of 4xx status codes, got {statuses!r}",
+            )
         lists: dict[str, tuple[str, ...]] = {}
         for key in ("invalid_grant_codes", "invalid_grant_messages"):
             items = spec.get(key, getattr(ErrorSpec, key))

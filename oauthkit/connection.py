@@ -89,9 +89,7 @@ class Connection:
         self.retry = retry or Retry()
         self._leeway = leeway
         seed = settings.pop(SEED_SETTING, None)
-        self._secrets: list[str] = [
-            v for k, v in settings.items() if v and k in adapter.secret_settings
-        ]
+        self._secrets: list[str] = [v for k, v in settings.items() if v and k in adapter.secret_settings]
         self._bridge = Bridge(adapter, settings, name, self._redact)
         self._check_url(allow_insecure_http)
         self._session: OAuth2Session | None = None
@@ -106,13 +104,17 @@ class Connection:
     def _check_url(self, allow_insecure_http: bool) -> None:
         parts = urlsplit(self._bridge.token_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"the token URL {self._bridge.token_url!r} is not an http(s) URL",
-                              adapter=self.adapter.name, connection=self.name,
-                              hint=f"check {self.adapter.env_name('base_url', self.name)}")
+            raise ConfigError(
+                f"the token URL {self._bridge.token_url!r} is not an http(s) URL",
+                adapter=self.adapter.name,
+                connection=self.name,
+                hint=f"check {self.adapter.env_name('base_url', self.name)}",
+            )
         if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
             raise ConfigError(
                 f"refusing to send secrets over plain http to {parts.hostname}",
-                adapter=self.adapter.name, connection=self.name,
+                adapter=self.adapter.name,
+                connection=self.name,
                 hint="use https, or pass allow_insecure_http=True if you really mean it",
             )
 
@@ -125,12 +127,17 @@ class Connection:
             env = self.adapter.env_name(SEED_SETTING, self.name)
             raise ConfigError(
                 "no refresh token: the store has none for this connection",
-                adapter=self.adapter.name, connection=self.name,
+                adapter=self.adapter.name,
+                connection=self.name,
                 hint=f"set {env} in .env or the environment, or pass refresh_token=... to connect()",
             )
         # A different seed means the user authorized again: it replaces what was stored.
-        record = Record(token=None, refresh_token=seed, seed_fp=seed_id,
-                        version=(stored.version + 1) if stored else 1)
+        record = Record(
+            token=None,
+            refresh_token=seed,
+            seed_fp=seed_id,
+            version=(stored.version + 1) if stored else 1,
+        )
         self.store.save(self.key, record)
         return record
 
@@ -272,8 +279,9 @@ class Connection:
                 sent = self._record.refresh_token
                 t0 = time.monotonic()
                 try:
-                    result = client.refresh_token(self._bridge.token_url, refresh_token=self._need(sent),
-                                                  timeout=self.timeout)
+                    result = client.refresh_token(
+                        self._bridge.token_url, refresh_token=self._need(sent), timeout=self.timeout
+                    )
                     return self._succeeded(token_from_result(result), sent, trigger, attempt, t0)
                 except Exception as exc:  # every failure becomes a typed, logged error
                     error = self._failed(exc, trigger, attempt, t0)
@@ -308,8 +316,9 @@ class Connection:
                 sent = self._record.refresh_token
                 t0 = time.monotonic()
                 try:
-                    result = await via.refresh_token(self._bridge.token_url,
-                                                     refresh_token=self._need(sent), timeout=self.timeout)
+                    result = await via.refresh_token(
+                        self._bridge.token_url, refresh_token=self._need(sent), timeout=self.timeout
+                    )
                     return self._succeeded(token_from_result(result), sent, trigger, attempt, t0)
                 except Exception as exc:
                     error = self._failed(exc, trigger, attempt, t0)
@@ -329,24 +338,44 @@ class Connection:
     def _need(self, refresh_token: str | None) -> str:
         if not refresh_token:
             env = self.adapter.env_name(SEED_SETTING, self.name)
-            raise ConfigError("no refresh token to refresh with", adapter=self.adapter.name,
-                              connection=self.name, hint=f"authorize again and set {env}")
+            raise ConfigError(
+                "no refresh token to refresh with",
+                adapter=self.adapter.name,
+                connection=self.name,
+                hint=f"authorize again and set {env}",
+            )
         return refresh_token
 
     def _event(self, trigger: str, outcome: str, attempt: int, t0: float, **fields: Any) -> Event:
-        return Event(at=time.time(), connection=self.name, adapter=self.adapter.name, trigger=trigger,
-                     outcome=outcome, attempt=attempt,
-                     latency_ms=(time.monotonic() - t0) * 1000.0, **fields)
+        return Event(
+            at=time.time(),
+            connection=self.name,
+            adapter=self.adapter.name,
+            trigger=trigger,
+            outcome=outcome,
+            attempt=attempt,
+            latency_ms=(time.monotonic() - t0) * 1000.0,
+            **fields,
+        )
 
     def _succeeded(self, token: Token, sent: str | None, trigger: str, attempt: int, t0: float) -> Token:
         rotated = token.refresh_token is not None and token.refresh_token != sent
-        record = replace(self._record, token=token, refresh_token=token.refresh_token,
-                         version=self._record.version + 1,
-                         rotations=self._record.rotations + int(rotated))
+        record = replace(
+            self._record,
+            token=token,
+            refresh_token=token.refresh_token,
+            version=self._record.version + 1,
+            rotations=self._record.rotations + int(rotated),
+        )
         event = self._event(
-            trigger, "ok", attempt, t0, http_status=200,
+            trigger,
+            "ok",
+            attempt,
+            t0,
+            http_status=200,
             expires_at=token.expires_at.timestamp() if token.expires_at else None,
-            lifetime_s=token.lifetime, rotated=rotated,
+            lifetime_s=token.lifetime,
+            rotated=rotated,
             refresh_expires_at=token.refresh_expires_at.timestamp() if token.refresh_expires_at else None,
             access_fp=token.fingerprint,
         )
@@ -354,9 +383,14 @@ class Connection:
         # Durable before anyone can use it: a rotated refresh token must survive a crash.
         self.store.save(self.key, record, [event])
         self._record = record
-        log.info("%s refreshed (%s): access %s, lifetime %s s, rotated %s", self.key, trigger,
-                 token.fingerprint, None if token.lifetime is None else round(token.lifetime),
-                 rotated)
+        log.info(
+            "%s refreshed (%s): access %s, lifetime %s s, rotated %s",
+            self.key,
+            trigger,
+            token.fingerprint,
+            None if token.lifetime is None else round(token.lifetime),
+            rotated,
+        )
         self._notify(event)
         return token
 
@@ -366,12 +400,23 @@ class Connection:
         elif isinstance(exc, transport_exceptions()):
             error = transport_error(exc, self._bridge)
         else:
-            error = RefreshError("refresh failed unexpectedly", adapter=self.adapter.name,
-                                 connection=self.name, detail=type(exc).__name__,
-                                 hint="this is a bug in oauthkit or the adapter; the stored token was kept")
+            error = RefreshError(
+                "refresh failed unexpectedly",
+                adapter=self.adapter.name,
+                connection=self.name,
+                detail=type(exc).__name__,
+                hint="this is a bug in oauthkit or the adapter; the stored token was kept",
+            )
             error.__cause__ = exc
-        event = self._event(trigger, "error", attempt, t0, http_status=error.status,
-                            error=type(error).__name__, detail=self._redact(str(error)))
+        event = self._event(
+            trigger,
+            "error",
+            attempt,
+            t0,
+            http_status=error.status,
+            error=type(error).__name__,
+            detail=self._redact(str(error)),
+        )
         self.store.append([event])
         log.warning("%s refresh attempt %d failed: %s", self.key, attempt, self._redact(str(error)))
         self._notify(event)
@@ -401,11 +446,22 @@ def connect(
     from the store when it holds a newer one than the ``refresh_token`` seed."""
     spec = adapter if isinstance(adapter, Adapter) else get_adapter(adapter)
     if not name or not name.replace("_", "").replace("-", "").isalnum():
-        raise ConfigError(f"bad connection name {name!r}", adapter=spec.name,
-                          hint="use letters, digits, '-' and '_'")
+        raise ConfigError(
+            f"bad connection name {name!r}",
+            adapter=spec.name,
+            hint="use letters, digits, '-' and '_'",
+        )
     values = resolve(spec, name, settings, env_file)
-    return Connection(spec, name, open_store(store), values, leeway=leeway, timeout=timeout,
-                      retry=retry, allow_insecure_http=allow_insecure_http)
+    return Connection(
+        spec,
+        name,
+        open_store(store),
+        values,
+        leeway=leeway,
+        timeout=timeout,
+        retry=retry,
+        allow_insecure_http=allow_insecure_http,
+    )
 
 
 def history(store: str | Store | None = None) -> pd.DataFrame:

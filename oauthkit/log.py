@@ -40,13 +40,13 @@ def to_frame(events: Sequence[Event]) -> pd.DataFrame:
     import pandas as pd
 
     data = {name: [getattr(e, name) for e in events] for name in COLUMNS}
-    frame = pd.DataFrame(data, columns=list(COLUMNS))
+    frame: pd.DataFrame = pd.DataFrame(data, columns=list(COLUMNS))
     for name, dtype in COLUMNS.items():
         if dtype == TIME:
             seconds = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-            frame[name] = pd.to_datetime(seconds, unit="s", utc=True).astype(TIME)
+            frame[name] = pd.to_datetime(seconds, unit="s", utc=True).astype(pd.api.types.pandas_dtype(TIME))
         else:
-            frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+            frame[name] = frame[name].astype(pd.api.types.pandas_dtype(dtype))
     return frame
 
 
@@ -54,20 +54,31 @@ def summarize(history: pd.DataFrame) -> pd.DataFrame:
     """Per adapter: refreshes, failures, failure rate, median/p95 latency, median lifetime, rotations."""
     import pandas as pd
 
-    columns = ["refreshes", "failures", "failure_rate", "median_latency_ms", "p95_latency_ms",
-               "median_lifetime_s", "rotations"]
+    columns = [
+        "refreshes",
+        "failures",
+        "failure_rate",
+        "median_latency_ms",
+        "p95_latency_ms",
+        "median_lifetime_s",
+        "rotations",
+    ]
     if history.empty:
-        return pd.DataFrame(columns=columns).rename_axis("adapter")
+        empty: pd.DataFrame = pd.DataFrame(columns=columns).rename_axis("adapter")
+        return empty
     ok = history["outcome"] == "ok"
     grouped = history.groupby("adapter", observed=True)
-    summary = pd.DataFrame({
-        "refreshes": ok.groupby(history["adapter"], observed=True).sum().astype("int64"),
-        "failures": (~ok).groupby(history["adapter"], observed=True).sum().astype("int64"),
-        "median_latency_ms": grouped["latency_ms"].median(),
-        "p95_latency_ms": grouped["latency_ms"].quantile(0.95),
-        "median_lifetime_s": history[ok].groupby("adapter", observed=True)["lifetime_s"].median(),
-        "rotations": history[ok].groupby("adapter", observed=True)["rotated"].sum(),
-    })
+    summary: pd.DataFrame = pd.DataFrame(
+        {
+            "refreshes": ok.groupby(history["adapter"], observed=True).sum().astype("int64"),
+            "failures": (~ok).groupby(history["adapter"], observed=True).sum().astype("int64"),
+            "median_latency_ms": grouped["latency_ms"].median(),
+            "p95_latency_ms": grouped["latency_ms"].quantile(0.95),
+            "median_lifetime_s": history[ok].groupby("adapter", observed=True)["lifetime_s"].median(),
+            "rotations": history[ok].groupby("adapter", observed=True)["rotated"].sum(),
+        }
+    )
     summary["failure_rate"] = summary["failures"] / (summary["refreshes"] + summary["failures"])
     summary["rotations"] = summary["rotations"].fillna(0).astype("int64")
-    return summary[columns]
+    result: pd.DataFrame = summary[columns]
+    return result

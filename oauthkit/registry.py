@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,8 +38,10 @@ def _module_files(path: Path) -> list[Path]:
         return sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
     if path.is_file() and path.suffix == ".py":
         return [path]
-    raise ConfigError(f"no adapter file or folder at {str(path)!r}",
-                      hint="pass a .py file that defines ADAPTER, or a folder of them")
+    raise ConfigError(
+        f"no adapter file or folder at {str(path)!r}",
+        hint="pass a .py file that defines ADAPTER, or a folder of them",
+    )
 
 
 def load_file(path: Path) -> Adapter:
@@ -53,15 +54,19 @@ def load_file(path: Path) -> Adapter:
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
-        raise AdapterError(f"adapter file {str(path)!r} failed to import",
-                           detail=f"{type(exc).__name__}: {exc}",
-                           hint="fix the Python error in the adapter module") from exc
+        raise AdapterError(
+            f"adapter file {str(path)!r} failed to import",
+            detail=f"{type(exc).__name__}: {exc}",
+            hint="fix the Python error in the adapter module",
+        ) from exc
     data: Any = getattr(module, "ADAPTER", None)
     if isinstance(data, Adapter):
         return data
     if data is None:
-        raise AdapterError(f"adapter file {str(path)!r} defines no ADAPTER",
-                           hint="define ADAPTER = {...} (see oauthkit/adapter.py)")
+        raise AdapterError(
+            f"adapter file {str(path)!r} defines no ADAPTER",
+            hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
+        )
     return Adapter.from_dict(data, source=str(path))
 
 
@@ -110,8 +115,10 @@ def get_adapter(name: str) -> Adapter:
         adapter = _adapters.get(name)
         known = sorted(_adapters)
     if adapter is None:
-        raise ConfigError(f"unknown adapter {name!r}",
-                          hint=f"available: {', '.join(known)}; or oauthkit.load_adapters(path)")
+        raise ConfigError(
+            f"unknown adapter {name!r}",
+            hint=f"available: {', '.join(known)}; or oauthkit.load_adapters(path)",
+        )
     return adapter
 
 
@@ -125,6 +132,5 @@ def list_adapters() -> pd.DataFrame:
     """The adapter table: one row per adapter."""
     import pandas as pd
 
-    return pd.DataFrame([a.describe() for a in adapters()])
-
-
+    table: pd.DataFrame = pd.DataFrame([a.describe() for a in adapters()])
+    return table

@@ -68,7 +68,9 @@ def read_token(answer: Answer, ctx: Context) -> Token:
         try:
             payload = ctx.adapter.response_hook(payload)
         except Exception as exc:  # an adapter hook is user code: report it, never crash through
-            raise _malformed(ctx, answer, f"the adapter's response_hook failed ({type(exc).__name__})") from None
+            raise _malformed(
+                ctx, answer, f"the adapter's response_hook failed ({type(exc).__name__})"
+            ) from None
         if not isinstance(payload, dict):
             raise _malformed(ctx, answer, "the adapter's response_hook did not return a dict")
     return _token_from(payload, answer, ctx)
@@ -84,13 +86,17 @@ def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
     detail = ", ".join(ctx.redact(str(p))[:_DETAIL_CHARS] for p in (code, message) if p is not None)
     detail = detail or _describe(answer, payload)
     common: dict[str, Any] = {
-        "adapter": ctx.adapter.name, "connection": ctx.connection, "status": answer.status,
+        "adapter": ctx.adapter.name,
+        "connection": ctx.connection,
+        "status": answer.status,
         "detail": detail,
     }
     if answer.status == 429:
         return RateLimited(
-            "the provider is rate limiting refreshes", retry_after=retry_after(answer.headers),
-            hint="wait and retry; avoid refreshing on every call", **common,
+            "the provider is rate limiting refreshes",
+            retry_after=retry_after(answer.headers),
+            hint="wait and retry; avoid refreshing on every call",
+            **common,
         )
     if answer.status >= 500:
         return ProviderError("the provider failed to refresh", hint="try again later", **common)
@@ -102,12 +108,14 @@ def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
     ):
         env = ctx.adapter.env_name("refresh_token", ctx.connection)
         return InvalidGrant(
-            "the refresh token is expired, revoked or was already used", **common,
+            "the refresh token is expired, revoked or was already used",
+            **common,
             hint=f"authorize again and set {env} to the new refresh token",
         )
     return RefreshError(
         "the provider refused the refresh request",
-        hint="check the client id, client secret and the adapter's request format", **common,
+        hint="check the client id, client secret and the adapter's request format",
+        **common,
     )
 
 
@@ -135,6 +143,7 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 # ---- internals ------------------------------------------------------------------------------
+
 
 def _parse_json(answer: Answer) -> Any:
     if len(answer.body) > MAX_BODY_BYTES or not answer.body.strip():
@@ -176,13 +185,22 @@ def _error_code(payload: Any, ctx: Context) -> str | None:
 def _malformed(ctx: Context, answer: Answer, what: str) -> MalformedResponse:
     return MalformedResponse(
         "the provider's answer is not a usable token",
-        adapter=ctx.adapter.name, connection=ctx.connection, status=answer.status, detail=what,
+        adapter=ctx.adapter.name,
+        connection=ctx.connection,
+        status=answer.status,
+        detail=what,
         hint="the stored token was kept; check the adapter's response fields or the provider's status",
     )
 
 
-def _string(payload: dict[str, Any], path: str | None, answer: Answer, ctx: Context, *,
-            required: bool = False) -> str | None:
+def _string(
+    payload: dict[str, Any],
+    path: str | None,
+    answer: Answer,
+    ctx: Context,
+    *,
+    required: bool = False,
+) -> str | None:
     if path is None:
         return None
     value = _field(payload, path)
@@ -253,14 +271,13 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
     rotation = ctx.adapter.rotation
     if rotation == "always" and fresh_refresh is None:
         raise _malformed(
-            ctx, answer,
+            ctx,
+            answer,
             f"the adapter declares rotation 'always' but the answer has no {spec.refresh_token!r}",
         )
     refresh = ctx.previous_refresh_token if rotation == "never" or fresh_refresh is None else fresh_refresh
 
-    refresh_expires = (
-        _instant(spec.refresh_expires, payload, answer, ctx) if spec.refresh_expires else None
-    )
+    refresh_expires = _instant(spec.refresh_expires, payload, answer, ctx) if spec.refresh_expires else None
     return Token(
         access_token=access,
         issued_at=utc(ctx.sent_at),

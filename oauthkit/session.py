@@ -37,7 +37,7 @@ from .response import MAX_BODY_BYTES, Answer, Context, read_token
 from .token import Token
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 TOKEN_KEY = "oauthkit_token"
 # Authlib refuses a request when the client holds no token; a connection seeded with only a
@@ -243,11 +243,12 @@ class OAuth2Session(_Linked, _RequestsSession):  # type: ignore[misc]
         self._oauthkit_source._sync_client(self)
         return True
 
-    def _http_post(self, url: str, body: Any = None, auth: Any = None, headers: Any = None,
-                   **kwargs: Any) -> requests.Response:
+    def _http_post(
+        self, url: str, body: Any = None, auth: Any = None, headers: Any = None, **kwargs: Any
+    ) -> Any:
         if self._oauthkit_bridge.adapter.request.method == "POST":
-            return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)  # type: ignore[no-any-return]
-        return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)  # type: ignore[no-any-return]
+            return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)
+        return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)
 
 
 def _httpx_classes() -> tuple[type[Any], type[Any]]:
@@ -276,11 +277,17 @@ def httpx_client_class() -> type[Any]:
                 self._oauthkit_source._sync_client(self)
                 return True
 
-            def _http_post(self, url: str, body: Any = None, auth: Any = None, headers: Any = None,
-                           **kwargs: Any) -> httpx.Response:
+            def _http_post(
+                self,
+                url: str,
+                body: Any = None,
+                auth: Any = None,
+                headers: Any = None,
+                **kwargs: Any,
+            ) -> Any:
                 if self._oauthkit_bridge.adapter.request.method == "POST":
-                    return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)  # type: ignore[no-any-return]
-                return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)  # type: ignore[no-any-return]
+                    return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)
+                return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)
 
         _CLASSES["sync"] = OAuth2Client
     return _CLASSES["sync"]
@@ -300,13 +307,27 @@ def async_httpx_client_class() -> type[Any]:
             async def ensure_active_token(self, token: Any = None) -> None:
                 await self._oauthkit_source._async_sync_client(self)
 
-            async def _refresh_token(self, url: str, refresh_token: str | None = None, body: str = "",
-                                     headers: Any = None, auth: Any = None, **kwargs: Any) -> Any:
+            async def _refresh_token(
+                self,
+                url: str,
+                refresh_token: str | None = None,
+                body: str = "",
+                headers: Any = None,
+                auth: Any = None,
+                **kwargs: Any,
+            ) -> Any:
                 # Authlib's async refresh hard-codes POST; the rest mirrors it line for line.
                 method = self._oauthkit_bridge.adapter.request.method
                 data = dict(url_decode(body)) if method == "POST" else None
-                resp = await self.request(method, url, data=data, headers=headers, auth=auth,
-                                          withhold_token=True, **kwargs)
+                resp = await self.request(
+                    method,
+                    url,
+                    data=data,
+                    headers=headers,
+                    auth=auth,
+                    withhold_token=True,
+                    **kwargs,
+                )
                 for hook in self.compliance_hook["refresh_token_response"]:
                     resp = hook(resp)
                 token = self.parse_response_token(resp)

@@ -25,8 +25,10 @@ def find_env_file(env_file: str | os.PathLike[str] | None) -> Path | None:
     if env_file is not None:
         path = Path(env_file).expanduser()
         if not path.is_file():
-            raise ConfigError(f"the .env file {str(path)!r} does not exist",
-                              hint="pass env_file= an existing file, or None to search from the working directory up")
+            raise ConfigError(
+                f"the .env file {str(path)!r} does not exist",
+                hint="pass env_file= an existing file, or None to search from the working directory up",
+            )
         return path
     found = find_dotenv(usecwd=True)
     return Path(found) if found else None
@@ -45,7 +47,8 @@ def resolve(
     if unknown:
         raise ConfigError(
             f"unknown setting(s) {', '.join(unknown)}",
-            adapter=adapter.name, connection=connection,
+            adapter=adapter.name,
+            connection=connection,
             hint=f"{adapter.name} takes: {', '.join(declared)}",
         )
     environ = os.environ if environ is None else environ
@@ -86,7 +89,8 @@ def resolve(
             also = f" (or {', '.join(adapter.env_name(r, connection) for r in refs)})" if refs else ""
             raise ConfigError(
                 f"missing setting {name!r}",
-                adapter=adapter.name, connection=connection,
+                adapter=adapter.name,
+                connection=connection,
                 hint=f"set {env}{also} in .env or the environment, or pass {name}=... to connect()",
             )
     return values

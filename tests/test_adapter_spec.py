@@ -17,8 +17,11 @@ SHIPPED = ["auth0", "edgetag", "ellipsis_drive", "parqex", "xerial"]
 GOOD: dict[str, Any] = {
     "name": "example",
     "title": "Example",
-    "settings": {"base_url": {"default": "https://api.example.com"}, "client_id": {},
-                 "client_secret": {"secret": True}},
+    "settings": {
+        "base_url": {"default": "https://api.example.com"},
+        "client_id": {},
+        "client_secret": {"secret": True},
+    },
     "request": {"url": "{base_url}/token"},
 }
 
@@ -51,7 +54,10 @@ def test_get_adapter_describes_the_request() -> None:
     assert adapter.response.expires is not None and adapter.response.expires.format == "iso8601"
     assert "xerial" in repr(adapter) and "<table" in adapter._repr_html_()
     assert adapter.env_name("refresh_token") == "XERIAL_REFRESH_TOKEN"
-    assert oauthkit.get_adapter("ellipsis_drive").env_name("client_id", "work") == "ELLIPSIS_DRIVE_WORK_CLIENT_ID"
+    assert (
+        oauthkit.get_adapter("ellipsis_drive").env_name("client_id", "work")
+        == "ELLIPSIS_DRIVE_WORK_CLIENT_ID"
+    )
 
 
 def _broken(path: str, value: Any) -> dict[str, Any]:
@@ -73,8 +79,18 @@ def _broken(path: str, value: Any) -> dict[str, Any]:
         ("request.client_auth", "mtls", "request.client_auth", "basic, body, none"),
         ("request.url", "{base_url}/{tenant}/token", "request.url", "undeclared setting {tenant}"),
         ("request.method", "GET", "request.encoding", "must be 'query' for a GET"),
-        ("response.expires", {"field": "exp", "kind": "timestamp"}, "response.expires.format", "iso8601"),
-        ("response.expires", {"field": "exp", "kind": "minutes"}, "response.expires.kind", "seconds, timestamp"),
+        (
+            "response.expires",
+            {"field": "exp", "kind": "timestamp"},
+            "response.expires.format",
+            "iso8601",
+        ),
+        (
+            "response.expires",
+            {"field": "exp", "kind": "minutes"},
+            "response.expires.kind",
+            "seconds, timestamp",
+        ),
         ("response.access_token", "", "response.access_token", "non-empty string"),
         ("response.default_lifetime", -1, "response.default_lifetime", "positive number"),
         ("rotation", "sometimes", "rotation", "always, never, if_present"),
@@ -83,7 +99,9 @@ def _broken(path: str, value: Any) -> dict[str, Any]:
         ("name", "Bad Name", "name", "lower-case"),
     ],
 )
-def test_broken_adapters_name_adapter_field_and_problem(path: str, value: Any, field: str, words: str) -> None:
+def test_broken_adapters_name_adapter_field_and_problem(
+    path: str, value: Any, field: str, words: str
+) -> None:
     with pytest.raises(oauthkit.AdapterError) as info:
         Adapter.from_dict(_broken(path, value), source="test.py")
     text = str(info.value)

@@ -13,7 +13,9 @@ import oauthkit
 import oauthkit.sandbox as sb
 
 
-def _refresh(p: sb.Emulator, store: str, **extra: object) -> tuple[oauthkit.Connection, oauthkit.Token, float]:
+def _refresh(
+    p: sb.Emulator, store: str, **extra: object
+) -> tuple[oauthkit.Connection, oauthkit.Token, float]:
     conn = connect(p, store, **extra)
     before = time.time()
     token = conn.refresh()
@@ -49,9 +51,13 @@ def test_parqex_sends_a_get_with_every_parameter_in_the_query(store_url: str) ->
 def test_ellipsis_drive_posts_json_with_credentials_in_the_body(store_url: str) -> None:
     with sb.serve("ellipsis_drive", access_lifetime=900) as p:
         seed = p.settings["refresh_token"]
-        conn, token, before = _refresh(p, store_url)
+        _, token, _ = _refresh(p, store_url)
         [req] = p.token_requests
-        assert (req.method, req.path, req.content_type) == ("POST", "/v3/oauth/token", "application/json")
+        assert (req.method, req.path, req.content_type) == (
+            "POST",
+            "/v3/oauth/token",
+            "application/json",
+        )
         assert req.json == {
             "grant_type": "refresh_token",
             "refresh_token": seed,
@@ -85,8 +91,11 @@ def test_auth0_form_post_with_and_without_secret_and_rotation(
         [req] = p.token_requests
         assert (req.method, req.path) == ("POST", "/oauth/token")
         assert req.content_type == "application/x-www-form-urlencoded"
-        expected = {"grant_type": ["refresh_token"], "refresh_token": [seed],
-                    "client_id": [p.settings["client_id"]]}
+        expected = {
+            "grant_type": ["refresh_token"],
+            "refresh_token": [seed],
+            "client_id": [p.settings["client_id"]],
+        }
         if confidential:
             expected["client_secret"] = [p.settings["client_secret"]]
         assert req.form == expected
@@ -123,7 +132,7 @@ def test_auth0_domain_setting_builds_the_base_url() -> None:
 def test_edgetag_basic_auth_form_and_the_old_refresh_token_kept(store_url: str) -> None:
     with sb.serve("edgetag", access_lifetime=7200) as p:
         seed = p.settings["refresh_token"]
-        conn, token, before = _refresh(p, store_url)
+        conn, token, _ = _refresh(p, store_url)
         [req] = p.token_requests
         assert (req.method, req.path) == ("POST", "/v1/oauth-app/client/token")
         assert req.content_type == "application/x-www-form-urlencoded"
@@ -142,9 +151,13 @@ def test_xerial_json_refreshtoken_nested_answer_and_iso_expiry(store_url: str) -
     with sb.serve("xerial", access_lifetime=1800, refresh_lifetime=30 * 86400) as p:
         seed = p.settings["refresh_token"]
         assert set(p.settings) == {"base_url", "refresh_token"}
-        conn, token, before = _refresh(p, store_url)
+        _, token, before = _refresh(p, store_url)
         [req] = p.token_requests
-        assert (req.method, req.path, req.content_type) == ("POST", "/v1/auth/refresh-tokens", "application/json")
+        assert (req.method, req.path, req.content_type) == (
+            "POST",
+            "/v1/auth/refresh-tokens",
+            "application/json",
+        )
         assert req.json == {"refreshToken": seed}
         assert "authorization" not in req.headers and req.query == {}
         # expires_at is the ISO instant the provider wrote, not "now + something"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -18,16 +19,24 @@ PROVIDERS = sb.PROVIDERS
 
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
     # Nothing from the developer's shell: no provider settings, no personal token store.
-    prefixes = tuple(p.upper() + "_" for p in PROVIDERS) + ("OAUTHKIT_",)
+    prefixes = (*(p.upper() + "_" for p in PROVIDERS), "OAUTHKIT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env["OAUTHKIT_STORE"] = f"sqlite:///{tmp / 'default-store' / 'tokens.db'}"
     env.update(extra)
     return env
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "oauthkit.cli", *args], cwd=cwd,
-                          env=_env(cwd, **env), capture_output=True, text=True, timeout=timeout)
+def run_cli(
+    *args: str, cwd: Path, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "oauthkit.cli", *args],
+        cwd=cwd,
+        env=_env(cwd, **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def section(text: str, title: str) -> list[str]:
@@ -62,8 +71,17 @@ class DemoRun:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     folder = tmp_path_factory.mktemp("demo")
-    result = run_cli("demo", "--seconds", "6", "--access-lifetime", "1.5",
-                     "--store-dir", str(folder), cwd=folder, timeout=90)
+    result = run_cli(
+        "demo",
+        "--seconds",
+        "6",
+        "--access-lifetime",
+        "1.5",
+        "--store-dir",
+        str(folder),
+        cwd=folder,
+        timeout=90,
+    )
     return DemoRun(result, folder)
 
 
@@ -91,7 +109,8 @@ def test_demo_shows_invalid_grant_and_the_503_retry(demo: DemoRun) -> None:
     col = {name: i for i, name in enumerate(header)}
     auth0 = [r for r in rows if r[col["adapter"]] == "auth0"]
     retried = [
-        (a, b) for a, b in zip(auth0, auth0[1:])
+        (a, b)
+        for a, b in itertools.pairwise(auth0)
         if (a[col["outcome"]], a[col["attempt"]], a[col["http_status"]]) == ("error", "1", "503")
         and (b[col["outcome"]], b[col["attempt"]], b[col["http_status"]]) == ("ok", "2", "200")
     ]
@@ -104,11 +123,14 @@ def test_demo_prints_no_token_and_refreshed_every_provider(demo: DemoRun) -> Non
     assert demo.db.is_file(), demo.output
     store = SQLiteStore(demo.db)
     secrets: set[str] = set()
-    for key in store.keys():
+    keys = store.keys()  # a Store, not a dict
+    assert {k.adapter for k in keys} == set(PROVIDERS)
+    for key in keys:
         record = store.load(key)
         assert record is not None and record.token is not None
-        secrets |= {s for s in (record.token.access_token, record.token.refresh_token,
-                                record.refresh_token) if s}
+        secrets |= {
+            s for s in (record.token.access_token, record.token.refresh_token, record.refresh_token) if s
+        }
     assert len(secrets) >= 2 * len(PROVIDERS)  # edgetag keeps one refresh token: 5 + 4 + 1
     leaked = [s[:4] + "..." for s in secrets if s in demo.output]
     assert not leaked
@@ -127,9 +149,12 @@ def test_history_prints_the_demo_log(demo: DemoRun) -> None:
 
 def test_refresh_prints_token_then_a_clean_invalid_grant(tmp_path: Path) -> None:
     with sb.serve("xerial") as p:
-        env = {"XERIAL_BASE_URL": p.base_url, "XERIAL_REFRESH_TOKEN": p.settings["refresh_token"],
-               "OAUTHKIT_STORE": f"sqlite:///{tmp_path / 't.db'}"}
-        ok = run_cli("refresh", "xerial", cwd=tmp_path, **env)
+        env = {
+            "XERIAL_BASE_URL": p.base_url,
+            "XERIAL_REFRESH_TOKEN": p.settings["refresh_token"],
+            "OAUTHKIT_STORE": f"sqlite:///{tmp_path / 't.db'}",
+        }
+        ok = run_cli("refresh", "xerial", cwd=tmp_path, env=env)
         assert ok.returncode == 0, ok.stderr
         assert ok.stdout.startswith("Token(access=")
         assert len(p.token_requests) == 1
@@ -138,7 +163,7 @@ def test_refresh_prints_token_then_a_clean_invalid_grant(tmp_path: Path) -> None
         assert record.token.access_token not in ok.stdout + ok.stderr
 
         p.revoke_all()
-        failed = run_cli("refresh", "xerial", cwd=tmp_path, **env)
+        failed = run_cli("refresh", "xerial", cwd=tmp_path, env=env)
         assert failed.returncode == 1
         assert failed.stderr.startswith("InvalidGrant: [xerial/default]")
         assert "revoked" in failed.stderr and "XERIAL_REFRESH_TOKEN" in failed.stderr

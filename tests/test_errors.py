@@ -27,7 +27,9 @@ def _snapshot(conn: oauthkit.Connection) -> Any:
     return record
 
 
-def _assert_fails_unchanged(conn: oauthkit.Connection, kind: type[Exception], status: int | None) -> Exception:
+def _assert_fails_unchanged(
+    conn: oauthkit.Connection, kind: type[Exception], status: int | None
+) -> Exception:
     before = _snapshot(conn)
     token_before = conn.token
     with pytest.raises(kind) as info:
@@ -41,7 +43,11 @@ def _assert_fails_unchanged(conn: oauthkit.Connection, kind: type[Exception], st
     assert conn.adapter.name in text and conn.name in text
     if status is not None:
         assert err.status == status and f"HTTP {status}" in text
-    for secret in (before.refresh_token, before.token.access_token, conn._bridge.settings.get("client_secret")):
+    for secret in (
+        before.refresh_token,
+        before.token.access_token,
+        conn._bridge.settings.get("client_secret"),
+    ):
         if secret:
             assert secret not in text and secret not in repr(err)
     last = conn.history().iloc[-1]
@@ -85,7 +91,9 @@ def test_revoked_grant_is_invalid_grant(name: str, store_url: str) -> None:
 
 def test_wrong_client_secret_is_a_refresh_error_not_invalid_grant(store_url: str) -> None:
     with sb.serve("parqex") as p:
-        conn = oauthkit.connect("parqex", store=store_url, **{**p.settings, "client_secret": "wrong-secret-123"})
+        conn = oauthkit.connect(
+            "parqex", store=store_url, **{**p.settings, "client_secret": "wrong-secret-123"}
+        )
         with pytest.raises(oauthkit.RefreshError) as info:
             conn.refresh()
         assert type(info.value) is oauthkit.RefreshError
@@ -179,8 +187,11 @@ def _closed_port() -> int:
 
 def test_unreachable_endpoint_is_a_transport_error(store_url: str) -> None:
     conn = oauthkit.connect(
-        "xerial", store=store_url, base_url=f"http://127.0.0.1:{_closed_port()}/v1",
-        refresh_token="seed-token-never-sent", retry=oauthkit.Retry(attempts=2, backoff=0.01),
+        "xerial",
+        store=store_url,
+        base_url=f"http://127.0.0.1:{_closed_port()}/v1",
+        refresh_token="seed-token-never-sent",
+        retry=oauthkit.Retry(attempts=2, backoff=0.01),
     )
     with pytest.raises(oauthkit.TransportError) as info:
         conn.refresh()
@@ -192,8 +203,13 @@ def test_unreachable_endpoint_is_a_transport_error(store_url: str) -> None:
 def test_plain_http_to_a_remote_host_is_refused(store_url: str) -> None:
     with pytest.raises(oauthkit.ConfigError, match="plain http"):
         oauthkit.connect("xerial", store=store_url, base_url="http://api.example.com/v1", refresh_token="x")
-    conn = oauthkit.connect("xerial", store=store_url, base_url="http://api.example.com/v1",
-                            refresh_token="x", allow_insecure_http=True)
+    conn = oauthkit.connect(
+        "xerial",
+        store=store_url,
+        base_url="http://api.example.com/v1",
+        refresh_token="x",
+        allow_insecure_http=True,
+    )
     assert conn.token is None
 
 
@@ -205,8 +221,13 @@ def test_missing_settings_name_the_environment_variable(store_url: str) -> None:
     with pytest.raises(oauthkit.ConfigError, match="XERIAL_WORK_REFRESH_TOKEN"):
         oauthkit.connect("xerial", name="work", store=store_url, base_url="https://x.example/v1")
     with pytest.raises(oauthkit.ConfigError, match="unknown setting"):
-        oauthkit.connect("xerial", store=store_url, base_url="https://x.example/v1", refresh_token="r",
-                         client_secret="nope")
+        oauthkit.connect(
+            "xerial",
+            store=store_url,
+            base_url="https://x.example/v1",
+            refresh_token="r",
+            client_secret="nope",
+        )
 
 
 def test_errors_are_picklable_and_typed() -> None:
@@ -220,6 +241,5 @@ def test_errors_are_picklable_and_typed() -> None:
 
 
 def test_failed_connect_uses_typed_error_for_unknown_adapter() -> None:
-    with pytest.raises(oauthkit.ConfigError, match="available: auth0"):
+    with pytest.raises(oauthkit.ConfigError, match="available: .*auth0"):
         oauthkit.connect("nope")
-

@@ -37,7 +37,11 @@ def test_a_rotated_refresh_token_survives_into_a_new_process(tmp_path: Path) -> 
         for _ in range(2):  # two kernel restarts in a row
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, url, p.settings["base_url"]],
-                capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tmp_path,
+                timeout=60,
             )
             assert out.returncode == 0, out.stderr
             result = json.loads(out.stdout)
@@ -56,7 +60,9 @@ def test_same_seed_resumes_a_different_seed_replaces(store_url: str) -> None:
         again = oauthkit.connect("auth0", store=store_url, **p.settings)  # same seed, e.g. from .env
         assert again.token == rotated
         fresh_grant = p.new_grant()
-        reauthorized = oauthkit.connect("auth0", store=store_url, **{**p.settings, "refresh_token": fresh_grant})
+        reauthorized = oauthkit.connect(
+            "auth0", store=store_url, **{**p.settings, "refresh_token": fresh_grant}
+        )
         assert reauthorized.token is None  # a new authorization: start from the new seed
         assert reauthorized.refresh().access_token
         assert p.token_requests[-1].form["refresh_token"] == [fresh_grant]  # type: ignore[index]
@@ -75,7 +81,9 @@ def test_sqlite_store_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
-def test_default_store_is_a_sqlite_file_in_the_user_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_store_is_a_sqlite_file_in_the_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("OAUTHKIT_STORE")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     from oauthkit.store import default_store_url
@@ -92,8 +100,21 @@ def test_refresh_log_columns_and_dtypes(store_url: str) -> None:
             conn.refresh()
         frame = conn.history()
     assert list(frame.columns) == [
-        "at", "connection", "adapter", "trigger", "outcome", "attempt", "http_status", "latency_ms",
-        "expires_at", "lifetime_s", "rotated", "refresh_expires_at", "access_fp", "error", "detail",
+        "at",
+        "connection",
+        "adapter",
+        "trigger",
+        "outcome",
+        "attempt",
+        "http_status",
+        "latency_ms",
+        "expires_at",
+        "lifetime_s",
+        "rotated",
+        "refresh_expires_at",
+        "access_fp",
+        "error",
+        "detail",
     ]
     for column in ("at", "expires_at", "refresh_expires_at"):
         assert str(frame[column].dtype) == "datetime64[ns, UTC]"
@@ -132,4 +153,4 @@ def test_sqlite_store_roundtrip(tmp_path: Path) -> None:
     other = SQLiteStore(tmp_path / "rt.db")  # a second handle, as another process would open
     record = other.load(conn.key)
     assert record is not None and record.token == token and record.rotations == 1
-    assert [str(k) for k in other.keys()] == ["auth0/default"]
+    assert [str(k) for k in other.keys()] == ["auth0/default"]  # noqa: SIM118 - a Store, not a dict

@@ -557,9 +557,7 @@ def test_xerial_jwts_iso_expiry_and_delete_on_use() -> None:
         ):
             expires = body[part]["expires"]
             assert ISO_MS.match(expires), expires
-            moment = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-                tzinfo=timezone.utc
-            )
+            moment = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
             assert abs(moment.timestamp() - (before + lifetime)) < 2
             header, claims = jwt_parts(body[part]["token"])
             assert header == {"alg": "HS256", "typ": "JWT"}

@@ -27,7 +27,9 @@ def test_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert values["base_url"] == "https://api.edgetag.io"  # the adapter default
 
 
-def test_dotenv_is_found_from_a_subfolder_and_env_file_can_be_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dotenv_is_found_from_a_subfolder_and_env_file_can_be_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with sb.serve("xerial") as p:
         (tmp_path / ".env").write_text(
             f"XERIAL_BASE_URL={p.settings['base_url']}\nXERIAL_REFRESH_TOKEN={p.settings['refresh_token']}\n"
@@ -38,7 +40,9 @@ def test_dotenv_is_found_from_a_subfolder_and_env_file_can_be_named(tmp_path: Pa
         conn = oauthkit.connect("xerial")
         assert conn.refresh().access_token
         other = tmp_path / "elsewhere.env"
-        other.write_text(f"XERIAL_LAB_BASE_URL={p.settings['base_url']}\nXERIAL_LAB_REFRESH_TOKEN={p.new_grant()}\n")
+        other.write_text(
+            f"XERIAL_LAB_BASE_URL={p.settings['base_url']}\nXERIAL_LAB_REFRESH_TOKEN={p.new_grant()}\n"
+        )
         lab = oauthkit.connect("xerial", name="lab", env_file=str(other))
         assert lab.refresh().access_token
     import os

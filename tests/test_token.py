@@ -8,11 +8,16 @@ from datetime import timedelta
 from oauthkit.token import Token, default_leeway, fingerprint, utc
 
 
-def _token(lifetime: float | None, access: str = "acc-SECRET-value", refresh: str | None = "ref-SECRET") -> Token:
+def _token(
+    lifetime: float | None, access: str = "acc-SECRET-value", refresh: str | None = "ref-SECRET"
+) -> Token:
     now = utc(time.time())
-    return Token(access_token=access, issued_at=now,
-                 expires_at=None if lifetime is None else now + timedelta(seconds=lifetime),
-                 refresh_token=refresh)
+    return Token(
+        access_token=access,
+        issued_at=now,
+        expires_at=None if lifetime is None else now + timedelta(seconds=lifetime),
+        refresh_token=refresh,
+    )
 
 
 def test_leeway_adapts_to_short_lifetimes() -> None:

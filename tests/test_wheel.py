@@ -16,8 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_installs_and_lists_the_five_adapters(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     [wheel] = list(dist.glob("oauthkit-*.whl"))
     import zipfile
@@ -29,16 +40,29 @@ def test_wheel_installs_and_lists_the_five_adapters(tmp_path: Path) -> None:
     env_dir = tmp_path / "fresh"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, timeout=600,
-                   capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     outside = tmp_path / "elsewhere"  # not the source tree: only the wheel can provide adapters
     outside.mkdir()
     listed = subprocess.run(
         [str(python), "-c", "import oauthkit; print(' '.join(oauthkit.list_adapters()['name']))"],
-        check=True, capture_output=True, text=True, cwd=outside, timeout=120,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        timeout=120,
     ).stdout.split()
     assert sorted(listed) == ["auth0", "edgetag", "ellipsis_drive", "parqex", "xerial"]
-    cli = subprocess.run([str(env_dir / "bin" / "oauthkit"), "adapters"], capture_output=True, text=True,
-                         cwd=outside, timeout=120)
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "oauthkit"), "adapters"],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        timeout=120,
+    )
     assert cli.returncode == 0, cli.stderr
     assert "xerial" in cli.stdout and "parqex" in cli.stdout

@@ -53,9 +53,7 @@ def emulator_class(name: str) -> type[Emulator]:
     try:
         return _EMULATORS[name]
     except KeyError:
-        raise ValueError(
-            f"unknown provider {name!r}; valid names: {', '.join(PROVIDERS)}"
-        ) from None
+        raise ValueError(f"unknown provider {name!r}; valid names: {', '.join(PROVIDERS)}") from None
 
 
 def start(name: str, **options: Any) -> Emulator:

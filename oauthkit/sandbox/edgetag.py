@@ -48,6 +48,4 @@ class EdgeTagEmulator(Emulator):
             return _error(400, "invalid_grant")
 
         access = self.issue_access(token.grant)
-        return json_reply(
-            200, {"access_token": access.value, "expires_in": seconds(self.access_lifetime)}
-        )
+        return json_reply(200, {"access_token": access.value, "expires_in": seconds(self.access_lifetime)})

@@ -144,9 +144,7 @@ class Emulator:
         times: int = 1,
         content_type: str | None = None,
     ) -> None:
-        self._faults.add_fault(
-            make_fault(status, body, headers=headers, content_type=content_type), times
-        )
+        self._faults.add_fault(make_fault(status, body, headers=headers, content_type=content_type), times)
 
     def delay(self, seconds: float, *, times: int = 1) -> None:
         self._faults.add_delay(seconds, times)
@@ -214,9 +212,7 @@ class Emulator:
         return self.not_found()
 
     def rate_limited(self, reset_in: float) -> Reply:
-        return json_reply(
-            429, {"error": "too_many_requests"}, {"Retry-After": str(math.ceil(reset_in))}
-        )
+        return json_reply(429, {"error": "too_many_requests"}, {"Retry-After": str(math.ceil(reset_in))})
 
     def new_subject(self) -> str:
         return "user-" + secrets.token_hex(6)
@@ -341,6 +337,5 @@ def _same(given: str | None, expected: str) -> bool:
         return False
     # RFC 6749 §2.3.1 form-encodes credentials before Basic; some clients do, some don't.
     return any(
-        hmac.compare_digest(candidate.encode(), expected.encode())
-        for candidate in {given, unquote(given)}
+        hmac.compare_digest(candidate.encode(), expected.encode()) for candidate in {given, unquote(given)}
     )

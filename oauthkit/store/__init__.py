@@ -32,7 +32,7 @@ def open_store(store: str | Store | None = None) -> Store:
         return store
     url = store or default_store_url()
     if url.startswith("sqlite:///"):
-        url = f"sqlite:///{Path(url[len('sqlite:///'):]).expanduser().resolve()}"
+        url = f"sqlite:///{Path(url[len('sqlite:///') :]).expanduser().resolve()}"
     with _open_guard:
         existing = _open.get(url)
         if existing is not None:
@@ -40,7 +40,7 @@ def open_store(store: str | Store | None = None) -> Store:
         if url.startswith("memory://"):
             opened: Store = MemoryStore(url)
         elif url.startswith("sqlite:///"):
-            opened = SQLiteStore(url[len("sqlite:///"):])
+            opened = SQLiteStore(url[len("sqlite:///") :])
         else:
             raise ConfigError(
                 f"unsupported store URL {url!r}",
@@ -50,4 +50,13 @@ def open_store(store: str | Store | None = None) -> Store:
         return opened
 
 
-__all__ = ["Event", "Key", "MemoryStore", "Record", "SQLiteStore", "Store", "default_store_url", "open_store"]
+__all__ = [
+    "Event",
+    "Key",
+    "MemoryStore",
+    "Record",
+    "SQLiteStore",
+    "Store",
+    "default_store_url",
+    "open_store",
+]

@@ -33,7 +33,8 @@ class MemoryStore(Store):
     def events(self, key: Key | None = None) -> list[Event]:
         with self._guard:
             return [
-                e for e in self._events
+                e
+                for e in self._events
                 if key is None or (e.adapter == key.adapter and e.connection == key.name)
             ]
 

@@ -50,14 +50,14 @@ class SQLiteStore(Store):
         self.url = f"sqlite:///{self.path}"
         try:
             _private_file(self.path)
-            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
-                f"cannot open the token store at {self.path}", detail=str(exc),
+                f"cannot open the token store at {self.path}",
+                detail=str(exc),
                 hint="set OAUTHKIT_STORE or pass store= to a writable location",
             ) from None
         self._guard = threading.RLock()
@@ -84,9 +84,13 @@ class SQLiteStore(Store):
             return None
         data = json.loads(row[0])
         token = Token.from_record(data["token"]) if data.get("token") else None
-        return Record(token=token, refresh_token=data.get("refresh_token"),
-                      seed_fp=data.get("seed_fp"), version=int(row[1]),
-                      rotations=int(data.get("rotations", 0)))
+        return Record(
+            token=token,
+            refresh_token=data.get("refresh_token"),
+            seed_fp=data.get("seed_fp"),
+            version=int(row[1]),
+            rotations=int(data.get("rotations", 0)),
+        )
 
     def save(self, key: Key, record: Record, events: Sequence[Event] = ()) -> None:
         data = {
@@ -127,7 +131,7 @@ class SQLiteStore(Store):
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         out = []
         for row in rows:
-            values = dict(zip(_EVENT_COLUMNS, row))
+            values = dict(zip(_EVENT_COLUMNS, row, strict=True))
             values["rotated"] = bool(values["rotated"])
             out.append(Event(**values))
         return out
