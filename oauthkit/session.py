@@ -32,6 +32,7 @@ from authlib.common.urls import add_params_to_uri, url_decode
 from authlib.integrations.requests_client import OAuth2Session as _RequestsSession
 
 from .adapter import Adapter
+from . import redact as _redact_logs
 from .errors import MalformedResponse, OAuthKitError, TransportError
 from .response import MAX_BODY_BYTES, Answer, Context, read_token
 from .token import Token
@@ -79,6 +80,7 @@ class Bridge:
         self.redact = redact
         self.token_url = adapter.request.url.format_map(self._template_values())
         self._secret_url_warned = threading.Event()
+        _redact_logs.install()
 
     def _template_values(self) -> dict[str, str]:
         return {k: ("" if v is None else str(v)) for k, v in self.settings.items()}
