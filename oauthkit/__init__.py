@@ -7,6 +7,7 @@ and ipywidgets are imported only when a feature needs them.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 from .adapter import Adapter
@@ -28,6 +29,9 @@ from .store import Store, open_store
 from .token import Token
 
 __version__ = "0.1.0"
+
+# A library stays quiet unless the application configures logging.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _LAZY_MODULES = {"sandbox"}
 

@@ -201,7 +201,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo = _Demo(providers, store)
         stack.callback(demo.close)
         stack.callback(oauthkit.subscribe(demo.on_refresh))
-        demo.run(args.seconds)
+        try:
+            demo.run(args.seconds)
+        except KeyboardInterrupt:  # stopping early still shows what happened so far
+            print("\n(stopped)")
 
         history = oauthkit.history(store)
         print(f"\n{demo.calls} API calls, {demo.failed_calls} failed.")
@@ -227,7 +230,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # ---- entry point -----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="oauthkit", description=__doc__.splitlines()[0] if __doc__ else None
+        prog="oauthkit", description="Keep OAuth 2.0 access tokens alive: adapters, demo, refresh log."
     )
     parser.add_argument(
         "-v",
@@ -271,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         code: int = args.func(args)
-    except ValueError as exc:  # typed errors are messages for the user, not bugs
+    except oauthkit.OAuthKitError as exc:  # typed errors are messages for the user, not bugs
         print(_describe(exc), file=sys.stderr)
         return 1
     return code

@@ -8,7 +8,7 @@ import ipaddress
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError
 from .registry import get_adapter
 from .retry import Retry
 from .session import (
+    IDEMPOTENT_METHODS,
     Bridge,
     OAuth2Session,
     async_httpx_client_class,
@@ -27,7 +28,7 @@ from .session import (
     transport_exceptions,
 )
 from .settings import SEED_SETTING, resolve
-from .store import Event, Key, Record, Store, open_store
+from .store import Event, Key, Record, StaleWrite, Store, open_store
 from .token import Token, default_leeway, fingerprint
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class Connection:
         timeout: float = 30.0,
         retry: Retry | None = None,
         allow_insecure_http: bool = False,
+        reactive_methods: Collection[str] = IDEMPOTENT_METHODS,
     ) -> None:
         self.adapter = adapter
         self.name = name
@@ -87,6 +89,7 @@ class Connection:
         self.key = Key(adapter.name, name)
         self.timeout = timeout
         self.retry = retry or Retry()
+        self.reactive_methods = frozenset(m.upper() for m in reactive_methods)
         self._leeway = leeway
         seed = settings.pop(SEED_SETTING, None)
         self._secrets: list[str] = [v for k, v in settings.items() if v and k in adapter.secret_settings]
@@ -176,14 +179,15 @@ class Connection:
 
     def refresh(self) -> Token:
         """Refresh now. Concurrent callers share one refresh (single-flight)."""
-        return self._refresh("manual", via=None, seen_version=self._record.version)
+        seen = self._record.version
+        return self._refresh("manual", via=None, done=lambda: self._record.version != seen)
 
     def ensure_fresh(self) -> Token:
         """The current token, refreshed first only when expired or inside the leeway."""
         token = self._record.token
         if token is not None and self.is_fresh(token):
             return token
-        return self._refresh(self._trigger(token), via=None, seen_version=None)
+        return self._refresh(self._trigger(token), via=None, done=self.is_fresh)
 
     @property
     def session(self) -> OAuth2Session:
@@ -235,16 +239,33 @@ class Connection:
     def _sync_client(self, client: Any) -> None:
         record = self._record
         if not self.is_fresh(record.token):
-            self._refresh(self._trigger(record.token), via=client, seen_version=None)
+            self._refresh(self._trigger(record.token), via=client, done=self.is_fresh)
             record = self._record
         self._push(client, record)
 
     async def _async_sync_client(self, client: Any) -> None:
         record = self._record
         if not self.is_fresh(record.token):
-            await self._arefresh(self._trigger(record.token), via=client)
+            await self._arefresh(self._trigger(record.token), via=client, done=self.is_fresh)
             record = self._record
         self._push(client, record)
+
+    def _retry_after_401(self, method: str) -> bool:
+        return method.upper() in self.reactive_methods
+
+    def _replaced(self, failed_access_token: str | None) -> Callable[[], bool]:
+        """Done once the token the API refused is no longer the current one."""
+        return lambda: (
+            self._record.token is not None and self._record.token.access_token != failed_access_token
+        )
+
+    def _unauthorized(self, client: Any, failed_access_token: str | None) -> None:
+        self._refresh("unauthorized", via=client, done=self._replaced(failed_access_token))
+        self._push(client, self._record)
+
+    async def _async_unauthorized(self, client: Any, failed_access_token: str | None) -> None:
+        await self._arefresh("unauthorized", via=client, done=self._replaced(failed_access_token))
+        self._push(client, self._record)
 
     @staticmethod
     def _push(client: Any, record: Record) -> None:
@@ -260,15 +281,12 @@ class Connection:
             self._record = stored
             self._remember(stored)
 
-    def _already_done(self, seen_version: int | None) -> bool:
-        if seen_version is None:  # automatic: done when the token is fresh
-            return self.is_fresh()
-        return self._record.version != seen_version  # manual: done when someone refreshed meanwhile
-
-    def _refresh(self, trigger: str, via: Any, seen_version: int | None) -> Token:
+    def _refresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
+        """Refresh under the store's lock, unless ``done()`` says another thread, connection
+        object or process did it while we waited (single-flight)."""
         with self.store.lock(self.key):
             self._adopt_stored()
-            if self._already_done(seen_version) and self._record.token is not None:
+            if done() and self._record.token is not None:
                 return self._record.token
             client = via if via is not None and not hasattr(via, "__aenter__") else self.session
             started = time.monotonic()
@@ -296,7 +314,7 @@ class Connection:
                         continue  # another process rotated it: try once with theirs
                 raise error
 
-    async def _arefresh(self, trigger: str, via: Any) -> Token:
+    async def _arefresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         import anyio
 
         lock = self.store.lock(self.key)
@@ -306,7 +324,7 @@ class Connection:
             await anyio.to_thread.run_sync(lock.__enter__)
         try:
             self._adopt_stored()
-            if self.is_fresh() and self._record.token is not None:
+            if done() and self._record.token is not None:
                 return self._record.token
             started = time.monotonic()
             attempt = 0
@@ -380,8 +398,18 @@ class Connection:
             access_fp=token.fingerprint,
         )
         self._remember(record)
-        # Durable before anyone can use it: a rotated refresh token must survive a crash.
-        self.store.save(self.key, record, [event])
+        # Durable before anyone can use it: a rotated refresh token must survive a crash. The
+        # compare-and-set refuses to overwrite a newer token written by someone whose lock
+        # outlived ours (a Redis lock that timed out); theirs then wins.
+        try:
+            self.store.save(self.key, record, [event], replaces=sent)
+        except StaleWrite:
+            self.store.append([event])
+            self._adopt_stored()
+            log.warning("%s: a newer token was stored meanwhile; using it", self.key)
+            if self._record.token is not None:
+                return self._record.token
+            raise
         self._record = record
         log.info(
             "%s refreshed (%s): access %s, lifetime %s s, rotated %s",
@@ -440,6 +468,7 @@ def connect(
     timeout: float = 30.0,
     retry: Retry | None = None,
     allow_insecure_http: bool = False,
+    reactive_methods: Collection[str] = IDEMPOTENT_METHODS,
     **settings: Any,
 ) -> Connection:
     """Connect to a provider: settings from keywords, the environment and ``.env``; the token
@@ -461,6 +490,7 @@ def connect(
         timeout=timeout,
         retry=retry,
         allow_insecure_http=allow_insecure_http,
+        reactive_methods=reactive_methods,
     )
 
 

@@ -15,8 +15,17 @@ from .token import fingerprint
 
 # Parameter names whose values are secrets, in the spellings providers use.
 SECRET_PARAMS = {
-    "access_token", "refresh_token", "refreshtoken", "client_secret", "clientsecret", "id_token",
-    "code", "code_verifier", "password", "token", "assertion",
+    "access_token",
+    "refresh_token",
+    "refreshtoken",
+    "client_secret",
+    "clientsecret",
+    "id_token",
+    "code",
+    "code_verifier",
+    "password",
+    "token",
+    "assertion",
 }
 HTTP_LOGGERS = ("urllib3.connectionpool", "httpx", "httpcore", "requests")
 _PARAM = re.compile(r"(?P<name>[A-Za-z_]+)=(?P<value>[^&\s\"'#]+)")

@@ -21,7 +21,6 @@ from .adapter import Adapter, Expiry
 from .errors import (
     InvalidGrant,
     MalformedResponse,
-    OAuthKitError,
     ProviderError,
     RateLimited,
     RefreshError,
@@ -40,6 +39,7 @@ class Answer:
     status: int
     headers: Mapping[str, str]  # case-insensitive mapping from the HTTP library
     body: bytes
+    oversized: bool = False  # the body passed MAX_BODY_BYTES and was not read further
 
     @property
     def content_type(self) -> str:
@@ -146,7 +146,7 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def _parse_json(answer: Answer) -> Any:
-    if len(answer.body) > MAX_BODY_BYTES or not answer.body.strip():
+    if answer.oversized or len(answer.body) > MAX_BODY_BYTES or not answer.body.strip():
         return None
     try:
         return json.loads(answer.body)
@@ -155,8 +155,8 @@ def _parse_json(answer: Answer) -> Any:
 
 
 def _describe(answer: Answer, payload: Any) -> str:
-    if len(answer.body) > MAX_BODY_BYTES:
-        return f"a {len(answer.body)}-byte body, larger than any token answer"
+    if answer.oversized or len(answer.body) > MAX_BODY_BYTES:
+        return f"a body over {MAX_BODY_BYTES} bytes, larger than any token answer (not read further)"
     if not answer.body.strip():
         return "an empty body"
     if payload is None:
@@ -290,4 +290,4 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
     )
 
 
-__all__ = ["Answer", "Context", "OAuthKitError", "error_for", "read_token", "retry_after"]
+__all__ = ["Answer", "Context", "error_for", "read_token", "retry_after"]

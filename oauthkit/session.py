@@ -22,7 +22,7 @@ import json
 import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
@@ -31,14 +31,14 @@ import requests
 from authlib.common.urls import add_params_to_uri, url_decode
 from authlib.integrations.requests_client import OAuth2Session as _RequestsSession
 
-from .adapter import Adapter
 from . import redact as _redact_logs
+from .adapter import Adapter
 from .errors import MalformedResponse, OAuthKitError, TransportError
 from .response import MAX_BODY_BYTES, Answer, Context, read_token
 from .token import Token
 
 if TYPE_CHECKING:
-    pass
+    import httpx
 
 TOKEN_KEY = "oauthkit_token"
 # Authlib refuses a request when the client holds no token; a connection seeded with only a
@@ -51,6 +51,9 @@ class TokenSource(Protocol):
 
     def _sync_client(self, client: Any) -> None: ...
     async def _async_sync_client(self, client: Any) -> None: ...
+    def _retry_after_401(self, method: str) -> bool: ...
+    def _unauthorized(self, client: Any, failed_access_token: str | None) -> None: ...
+    async def _async_unauthorized(self, client: Any, failed_access_token: str | None) -> None: ...
 
 
 @dataclass
@@ -141,9 +144,9 @@ class Bridge:
         headers["Content-Length"] = str(len(data))
         return uri, headers, data
 
-    def response_hook(self, resp: Any) -> _TokenAnswer:
+    def response_hook(self, answer: Answer) -> _TokenAnswer:
+        """Authlib hands us what our ``_http_post`` returned: an Answer, its body already capped."""
         flight = _IN_FLIGHT.get() or _InFlight(time.time(), None)
-        answer = Answer(status=resp.status_code, headers=resp.headers, body=_body(resp))
         ctx = Context(
             adapter=self.adapter,
             connection=self.connection,
@@ -178,12 +181,65 @@ class Bridge:
             )
 
 
-def _body(resp: Any) -> bytes:
-    declared = resp.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return b"\0" * (MAX_BODY_BYTES + 1)  # a stand-in: the reader refuses it by size
-    content = resp.content
-    return content if isinstance(content, bytes) else bytes(content or b"")
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_CHUNK = 64 * 1024
+
+
+def _declared_too_big(headers: Mapping[str, str]) -> bool:
+    declared = headers.get("content-length")
+    return bool(declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES)
+
+
+def _capped(chunks: Iterator[bytes]) -> tuple[bytes, bool]:
+    """Read at most one byte past the limit: a 10 MB answer costs 1 MB, not 10."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        parts.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return b"", True
+    return b"".join(parts), False
+
+
+def answer_from_requests(resp: requests.Response) -> Answer:
+    with resp:
+        if _declared_too_big(resp.headers):
+            return Answer(resp.status_code, resp.headers, b"", oversized=True)
+        body, oversized = _capped(resp.iter_content(_CHUNK))
+        return Answer(resp.status_code, resp.headers, body, oversized=oversized)
+
+
+def answer_from_httpx(resp: httpx.Response) -> Answer:
+    try:
+        if _declared_too_big(resp.headers):
+            return Answer(resp.status_code, resp.headers, b"", oversized=True)
+        body, oversized = _capped(resp.iter_bytes(_CHUNK))
+        return Answer(resp.status_code, resp.headers, body, oversized=oversized)
+    finally:
+        resp.close()
+
+
+async def answer_from_async_httpx(resp: httpx.Response) -> Answer:
+    try:
+        if _declared_too_big(resp.headers):
+            return Answer(resp.status_code, resp.headers, b"", oversized=True)
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in resp.aiter_bytes(_CHUNK):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return Answer(resp.status_code, resp.headers, b"", oversized=True)
+        return Answer(resp.status_code, resp.headers, b"".join(parts))
+    finally:
+        await resp.aclose()
+
+
+def _bearer(header: str | None) -> str | None:
+    if header and header[:7].lower() == "bearer ":
+        return header[7:]
+    return None
 
 
 class _TokenAnswer:
@@ -247,18 +303,41 @@ class OAuth2Session(_Linked, _RequestsSession):  # type: ignore[misc]
 
     def _http_post(
         self, url: str, body: Any = None, auth: Any = None, headers: Any = None, **kwargs: Any
-    ) -> Any:
-        if self._oauthkit_bridge.adapter.request.method == "POST":
-            return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)
-        return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)
+    ) -> Answer:
+        # The adapter's method (Authlib only POSTs), and a streamed answer read up to a limit.
+        method = self._oauthkit_bridge.adapter.request.method
+        data = dict(url_decode(body)) if method == "POST" and body else None
+        resp = super().request(
+            method, url, data=data, headers=headers, auth=auth, withhold_token=True, stream=True, **kwargs
+        )
+        return answer_from_requests(resp)
+
+    def request(
+        self, method: str, url: str, withhold_token: bool = False, auth: Any = None, **kwargs: Any
+    ) -> requests.Response:
+        resp: requests.Response = super().request(
+            method, url, withhold_token=withhold_token, auth=auth, **kwargs
+        )
+        if resp.status_code != 401 or withhold_token or auth is not None:
+            return resp
+        if not self._oauthkit_source._retry_after_401(method):
+            return resp
+        # The API refused a token we believed valid (revoked, clock skew): refresh once, retry once.
+        self._oauthkit_source._unauthorized(self, _bearer(resp.request.headers.get("Authorization")))
+        resp.close()
+        retried: requests.Response = super().request(
+            method, url, withhold_token=withhold_token, auth=auth, **kwargs
+        )
+        return retried
 
 
-def _httpx_classes() -> tuple[type[Any], type[Any]]:
+def _httpx_classes() -> tuple[type[Any], type[Any], Any]:
     # Authlib 1.9 warns that it prefers the httpx2 package; plain httpx works the same for us.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuth2Client
-    return OAuth2Client, AsyncOAuth2Client
+        from authlib.integrations.httpx_client.oauth2_client import USE_CLIENT_DEFAULT
+    return OAuth2Client, AsyncOAuth2Client, USE_CLIENT_DEFAULT
 
 
 _CLASSES: dict[str, type[Any]] = {}
@@ -266,7 +345,7 @@ _CLASSES: dict[str, type[Any]] = {}
 
 def httpx_client_class() -> type[Any]:
     if "sync" not in _CLASSES:
-        base, _ = _httpx_classes()
+        base, _, use_default = _httpx_classes()
 
         class OAuth2Client(_Linked, base):  # type: ignore[misc, valid-type]
             """Authlib's httpx ``OAuth2Client`` that refreshes through an oauthkit connection."""
@@ -280,16 +359,29 @@ def httpx_client_class() -> type[Any]:
                 return True
 
             def _http_post(
+                self, url: str, body: Any = None, auth: Any = None, headers: Any = None, **kwargs: Any
+            ) -> Answer:
+                method = self._oauthkit_bridge.adapter.request.method
+                data = dict(url_decode(body)) if method == "POST" and body else None
+                request = self.build_request(method, url, data=data, headers=headers, **kwargs)
+                return answer_from_httpx(self.send(request, auth=auth, stream=True))
+
+            def request(
                 self,
-                url: str,
-                body: Any = None,
-                auth: Any = None,
-                headers: Any = None,
+                method: str,
+                url: Any,
+                withhold_token: bool = False,
+                auth: Any = use_default,
                 **kwargs: Any,
             ) -> Any:
-                if self._oauthkit_bridge.adapter.request.method == "POST":
-                    return super()._http_post(url, body=body, auth=auth, headers=headers, **kwargs)
-                return self.request("GET", url, headers=headers, auth=auth, withhold_token=True, **kwargs)
+                resp = super().request(method, url, withhold_token=withhold_token, auth=auth, **kwargs)
+                if resp.status_code != 401 or withhold_token or auth is not use_default:
+                    return resp
+                if not self._oauthkit_source._retry_after_401(method):
+                    return resp
+                self._oauthkit_source._unauthorized(self, _bearer(resp.request.headers.get("Authorization")))
+                resp.close()
+                return super().request(method, url, withhold_token=withhold_token, auth=auth, **kwargs)
 
         _CLASSES["sync"] = OAuth2Client
     return _CLASSES["sync"]
@@ -297,7 +389,7 @@ def httpx_client_class() -> type[Any]:
 
 def async_httpx_client_class() -> type[Any]:
     if "async" not in _CLASSES:
-        _, base = _httpx_classes()
+        _, base, use_default = _httpx_classes()
 
         class AsyncOAuth2Client(_Linked, base):  # type: ignore[misc, valid-type]
             """Authlib's httpx ``AsyncOAuth2Client`` that refreshes through an oauthkit connection."""
@@ -318,24 +410,36 @@ def async_httpx_client_class() -> type[Any]:
                 auth: Any = None,
                 **kwargs: Any,
             ) -> Any:
-                # Authlib's async refresh hard-codes POST; the rest mirrors it line for line.
+                # Authlib's async refresh hard-codes POST and reads the whole body; the rest
+                # mirrors it line for line.
                 method = self._oauthkit_bridge.adapter.request.method
-                data = dict(url_decode(body)) if method == "POST" else None
-                resp = await self.request(
-                    method,
-                    url,
-                    data=data,
-                    headers=headers,
-                    auth=auth,
-                    withhold_token=True,
-                    **kwargs,
-                )
+                data = dict(url_decode(body)) if method == "POST" and body else None
+                request = self.build_request(method, url, data=data, headers=headers, **kwargs)
+                resp: Any = await answer_from_async_httpx(await self.send(request, auth=auth, stream=True))
                 for hook in self.compliance_hook["refresh_token_response"]:
                     resp = hook(resp)
                 token = self.parse_response_token(resp)
                 if "refresh_token" not in token:
                     self.token["refresh_token"] = refresh_token
                 return self.token
+
+            async def request(
+                self,
+                method: str,
+                url: Any,
+                withhold_token: bool = False,
+                auth: Any = use_default,
+                **kwargs: Any,
+            ) -> Any:
+                resp = await super().request(method, url, withhold_token=withhold_token, auth=auth, **kwargs)
+                if resp.status_code != 401 or withhold_token or auth is not use_default:
+                    return resp
+                if not self._oauthkit_source._retry_after_401(method):
+                    return resp
+                sent = _bearer(resp.request.headers.get("Authorization"))
+                await resp.aclose()
+                await self._oauthkit_source._async_unauthorized(self, sent)
+                return await super().request(method, url, withhold_token=withhold_token, auth=auth, **kwargs)
 
         _CLASSES["async"] = AsyncOAuth2Client
     return _CLASSES["async"]

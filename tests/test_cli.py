@@ -131,7 +131,7 @@ def test_demo_prints_no_token_and_refreshed_every_provider(demo: DemoRun) -> Non
         secrets |= {
             s for s in (record.token.access_token, record.token.refresh_token, record.refresh_token) if s
         }
-    assert len(secrets) >= 2 * len(PROVIDERS)  # edgetag keeps one refresh token: 5 + 4 + 1
+    assert len(secrets) >= 2 * len(PROVIDERS)  # an access and a refresh token each
     leaked = [s[:4] + "..." for s in secrets if s in demo.output]
     assert not leaked
     refreshed = {e.adapter for e in demo.events() if e.outcome == "ok"}

@@ -241,5 +241,5 @@ def test_errors_are_picklable_and_typed() -> None:
 
 
 def test_failed_connect_uses_typed_error_for_unknown_adapter() -> None:
-    with pytest.raises(oauthkit.ConfigError, match="available: .*auth0"):
+    with pytest.raises(oauthkit.ConfigError, match=r"available: .*auth0"):
         oauthkit.connect("nope")

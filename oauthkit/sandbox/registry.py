@@ -80,6 +80,10 @@ class Registry:
     def delete_refresh(self, token: RefreshToken) -> None:
         self._refresh.pop(token.value, None)
 
+    def revoke_access(self) -> None:
+        # The API side forgets every access token; refresh tokens stay valid.
+        self._access.clear()
+
     def revoke_all(self) -> None:
         # Revoking the grants revokes every token ever issued under them.
         for grant in self.grants:

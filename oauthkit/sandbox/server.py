@@ -161,6 +161,12 @@ class Emulator:
         with self._lock:
             self._registry.revoke_all()
 
+    def revoke_access_tokens(self) -> None:
+        """The protected resource answers 401 to every access token issued so far (as after a
+        password change or a key rotation), while refresh tokens keep working."""
+        with self._lock:
+            self._registry.revoke_access()
+
     def close(self) -> None:
         with self._lock:
             if self._closed:
@@ -307,13 +313,15 @@ class Emulator:
         return Reply(fault.status, fault.body, fault.content_type, fault.headers)
 
     def _protected_resource(self, req: RecordedRequest) -> Reply:
-        if req.method not in ("GET", "HEAD"):
-            return self.method_not_allowed("GET")
         now = time.time()
         with self._lock:
             token = self._registry.access(req.bearer)
+            # Authentication runs before routing, as in the providers' API gateways: a dead
+            # token gets 401 whatever the method.
             if token is None or not token.valid(now):
                 return self.unauthorized()
+            if req.method not in ("GET", "HEAD"):
+                return self.method_not_allowed("GET")
             return json_reply(
                 200,
                 {

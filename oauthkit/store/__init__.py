@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from ..errors import ConfigError
-from .base import Event, Key, Record, Store
+from .base import UNCHECKED, Event, Key, Record, StaleWrite, Store
 from .memory import MemoryStore
 from .sqlite import SQLiteStore
 
@@ -51,11 +51,13 @@ def open_store(store: str | Store | None = None) -> Store:
 
 
 __all__ = [
+    "UNCHECKED",
     "Event",
     "Key",
     "MemoryStore",
     "Record",
     "SQLiteStore",
+    "StaleWrite",
     "Store",
     "default_store_url",
     "open_store",

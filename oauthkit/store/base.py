@@ -62,6 +62,27 @@ class Event:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class StaleWrite(Exception):
+    """A compare-and-set save found a newer token than the one the refresh started from."""
+
+
+class _Unchecked:
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+UNCHECKED = _Unchecked()
+
+
+def check_replaces(current: Record | None, replaces: str | _Unchecked | None) -> None:
+    """Raise StaleWrite unless the stored refresh token is the one this write replaces."""
+    if isinstance(replaces, _Unchecked):
+        return
+    stored = current.refresh_token if current is not None else None
+    if stored != replaces:
+        raise StaleWrite("the stored refresh token changed during the refresh")
+
+
 class Store(ABC):
     """Tokens and the refresh log of any number of connections."""
 
@@ -76,8 +97,19 @@ class Store(ABC):
         """The stored record, read fresh from the backing storage."""
 
     @abstractmethod
-    def save(self, key: Key, record: Record, events: Sequence[Event] = ()) -> None:
-        """Write the record and the events atomically and durably before returning."""
+    def save(
+        self,
+        key: Key,
+        record: Record,
+        events: Sequence[Event] = (),
+        *,
+        replaces: str | _Unchecked | None = UNCHECKED,
+    ) -> None:
+        """Write the record and the events atomically and durably before returning.
+
+        With ``replaces``, a compare-and-set: write only if the stored refresh token is still
+        ``replaces`` (the one the refresh used), else raise ``StaleWrite`` and write nothing, so a
+        late writer can never overwrite a newer token."""
 
     @abstractmethod
     def append(self, events: Sequence[Event]) -> None:

@@ -6,7 +6,7 @@ import dataclasses
 import threading
 from collections.abc import Sequence
 
-from .base import Event, Key, Record, Store
+from .base import UNCHECKED, Event, Key, Record, Store, _Unchecked, check_replaces
 
 
 class MemoryStore(Store):
@@ -21,8 +21,16 @@ class MemoryStore(Store):
         with self._guard:
             return self._records.get(key)
 
-    def save(self, key: Key, record: Record, events: Sequence[Event] = ()) -> None:
+    def save(
+        self,
+        key: Key,
+        record: Record,
+        events: Sequence[Event] = (),
+        *,
+        replaces: str | _Unchecked | None = UNCHECKED,
+    ) -> None:
         with self._guard:
+            check_replaces(self._records.get(key), replaces)
             self._records[key] = record
             self._events.extend(dataclasses.replace(e) for e in events)
 

@@ -21,7 +21,7 @@ from filelock import FileLock
 
 from ..errors import ConfigError
 from ..token import Token
-from .base import Event, Key, Record, Store
+from .base import UNCHECKED, Event, Key, Record, Store, _Unchecked, check_replaces
 
 _EVENT_COLUMNS = [f.name for f in fields(Event) if f.name != "extra"]
 _SCHEMA = f"""
@@ -76,10 +76,14 @@ class SQLiteStore(Store):
 
     def load(self, key: Key) -> Record | None:
         with self._guard:
-            row = self._db.execute(
-                "SELECT record, version FROM tokens WHERE adapter = ? AND name = ?",
-                (key.adapter, key.name),
-            ).fetchone()
+            return self._load(self._db, key)
+
+    @staticmethod
+    def _load(db: sqlite3.Connection, key: Key) -> Record | None:
+        row = db.execute(
+            "SELECT record, version FROM tokens WHERE adapter = ? AND name = ?",
+            (key.adapter, key.name),
+        ).fetchone()
         if row is None:
             return None
         data = json.loads(row[0])
@@ -92,7 +96,14 @@ class SQLiteStore(Store):
             rotations=int(data.get("rotations", 0)),
         )
 
-    def save(self, key: Key, record: Record, events: Sequence[Event] = ()) -> None:
+    def save(
+        self,
+        key: Key,
+        record: Record,
+        events: Sequence[Event] = (),
+        *,
+        replaces: str | _Unchecked | None = UNCHECKED,
+    ) -> None:
         data = {
             "token": record.token.to_record() if record.token else None,
             "refresh_token": record.refresh_token,
@@ -100,6 +111,7 @@ class SQLiteStore(Store):
             "rotations": record.rotations,
         }
         with self._transaction() as db:
+            check_replaces(self._load(db, key), replaces)
             db.execute(
                 "INSERT INTO tokens (adapter, name, record, version) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (adapter, name) DO UPDATE SET record = excluded.record, "
