@@ -21,6 +21,7 @@ from .errors import (
     ProviderError,
     RateLimited,
     RefreshError,
+    StoreError,
     TransportError,
 )
 from .registry import get_adapter, list_adapters, load_adapters, register
@@ -56,6 +57,7 @@ __all__ = [
     "RefreshError",
     "Retry",
     "Store",
+    "StoreError",
     "Token",
     "TransportError",
     "connect",

@@ -62,6 +62,10 @@ class AdapterError(OAuthKitError):
     """An adapter does not validate; the message names the adapter, the field and the problem."""
 
 
+class StoreError(OAuthKitError):
+    """The token store cannot be reached or used (never silently replaced by another store)."""
+
+
 class RefreshError(OAuthKitError):
     """The provider refused the refresh request."""
 
@@ -99,5 +103,6 @@ __all__ = [
     "ProviderError",
     "RateLimited",
     "RefreshError",
+    "StoreError",
     "TransportError",
 ]

@@ -76,8 +76,13 @@ def test_a_second_401_is_returned_not_looped(store_url: str) -> None:
         response = conn.session.get(p.base_url + "/me", headers={})
         assert response.status_code == 200
         p.revoke_access_tokens()
-        p.fail(200, {"access": {"token": "not-accepted-by-the-api", "expires": "2100-01-01T00:00:00.000Z"},
-                     "refresh": {"token": "r2", "expires": "2100-01-01T00:00:00.000Z"}})
+        p.fail(
+            200,
+            {
+                "access": {"token": "not-accepted-by-the-api", "expires": "2100-01-01T00:00:00.000Z"},
+                "refresh": {"token": "r2", "expires": "2100-01-01T00:00:00.000Z"},
+            },
+        )
         assert conn.session.get(p.api_url).status_code == 401
         assert [r.status for r in p.requests if r.kind == "api"][-2:] == [401, 401]
         assert len(p.token_requests) == 2
@@ -99,8 +104,11 @@ def test_oversized_answers_are_refused_without_reading_them_whole(store_url: str
         conn = oauthkit.connect("edgetag", store=store_url, retry=oauthkit.Retry(attempts=1), **p.settings)
         conn.refresh()
         before = open_store(store_url).load(conn.key)
-        p.fail(200, '{"access_token": "' + "x" * (10 * 1024 * 1024) + '", "expires_in": 60}',
-               content_type="application/json")
+        p.fail(
+            200,
+            '{"access_token": "' + "x" * (10 * 1024 * 1024) + '", "expires_in": 60}',
+            content_type="application/json",
+        )
         with pytest.raises(oauthkit.MalformedResponse, match="larger than any token answer"):
             conn.refresh()
         assert open_store(store_url).load(conn.key) == before

@@ -41,10 +41,14 @@ def open_store(store: str | Store | None = None) -> Store:
             opened: Store = MemoryStore(url)
         elif url.startswith("sqlite:///"):
             opened = SQLiteStore(url[len("sqlite:///") :])
+        elif url.startswith(("redis://", "rediss://", "unix://")):
+            from .redis import RedisStore  # redis-py only when a Redis store is asked for
+
+            opened = RedisStore(url)
         else:
             raise ConfigError(
                 f"unsupported store URL {url!r}",
-                hint="use memory://, sqlite:///path/to/tokens.db, or a Store instance",
+                hint="use memory://, sqlite:///path/to/tokens.db, redis://host:port/db, or a Store instance",
             )
         _open[url] = opened
         return opened
