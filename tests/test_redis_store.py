@@ -53,9 +53,8 @@ def test_lock_has_an_owner_and_a_timeout(redis_url: str) -> None:
     # A stale holder's release never deletes a lock that someone else now holds.
     held = client.lock(name, timeout=5)
     assert held.acquire(blocking=False)
-    with pytest.raises(oauthkit.StoreError, match="could not take the refresh lock"):
-        with store.lock(key):
-            pass
+    with pytest.raises(oauthkit.StoreError, match="could not take the refresh lock"), store.lock(key):
+        pass
     assert client.get(name) == held.local.token
     held.release()
 

@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -96,7 +96,7 @@ class RedisStore(Store):
         record: Record,
         events: Sequence[Event] = (),
         *,
-        replaces: str | None | _Unchecked = UNCHECKED,
+        replaces: str | _Unchecked | None = UNCHECKED,
     ) -> None:
         data = {
             "token": record.token.to_record() if record.token else None,
@@ -154,12 +154,10 @@ class RedisStore(Store):
             try:
                 yield
             finally:
-                try:
+                # Expired (we outlived lock_timeout) or Redis went away: the compare-and-set on
+                # save already protected the stored token.
+                with suppress(*self._errors):
                     lock.release()
-                except self._errors:
-                    # Expired (we outlived lock_timeout) or Redis went away: the compare-and-set
-                    # on save already protected the stored token.
-                    pass
 
     def close(self) -> None:
         self._redis.close()
