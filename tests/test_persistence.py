@@ -79,6 +79,10 @@ def test_sqlite_store_is_private(tmp_path: Path) -> None:
         oauthkit.connect("edgetag", store=f"sqlite:///{path}", **p.settings).refresh()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    files = sorted(path.parent.iterdir())
+    assert len(files) >= 3  # the database, its WAL files and the refresh lock file
+    for file in files:
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
 
 
 def test_default_store_is_a_sqlite_file_in_the_user_data_dir(
