@@ -17,6 +17,21 @@ https://auth0.com/docs/secure/tokens/refresh-tokens/use-refresh-tokens
   is a per-application switch, so we take a refresh token when one comes back.
 - Rate limits: a 429 carries x-ratelimit-reset (UNIX time); oauthkit waits until then.
 - base_url defaults to https://{domain}; set domain (e.g. example.eu.auth0.com) or base_url.
+
+First tokens (conn.authorize()), "Authorization Code Flow with PKCE":
+
+    GET https://{domain}/authorize?response_type=code&client_id=...&redirect_uri=...
+        &scope=openid offline_access&state=...&code_challenge=...&code_challenge_method=S256
+    POST https://{domain}/oauth/token  (form) grant_type=authorization_code, client_id,
+        client_secret (confidential apps) or code_verifier (public apps), code, redirect_uri
+
+- scope: "offline_access" is what makes Auth0 issue a refresh token at all, so it is in the
+  default ("openid offline_access"); authorize(scope=...) replaces it, keep offline_access.
+- PKCE S256 always: a public app must use it and a confidential app may; sending both the
+  secret and the verifier is accepted.
+- An API's audience is a parameter of the authorization URL: authorize(params={"audience": ...}).
+- The redirect URI must be listed in the application's "Allowed Callback URLs": register e.g.
+  http://127.0.0.1:8765/callback and pass authorize(redirect_uri=...) with it.
 """
 
 ADAPTER = {
@@ -54,4 +69,11 @@ ADAPTER = {
     },
     "rotation": "if_present",
     "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "authorize": {
+        "url": "{base_url}/authorize",
+        "scope": "openid offline_access",
+        "pkce": "S256",
+        # POST {base_url}/oauth/token, form, client_id (+ secret when set): as refresh does.
+        "exchange": {"grant_type": "authorization_code"},
+    },
 }

@@ -19,6 +19,21 @@ Choices where the page contradicts itself:
   base_url=https://api-sandbox.edgetag.io for their sandbox.
 - The answer has no refresh_token (we keep ours: no rotation) and no token_type (Bearer).
 - Errors are not documented; we assume RFC 6749 (400 {"error": "invalid_grant"}).
+
+First tokens (conn.authorize()), from the implementation page:
+
+    https://app.edgetag.io/oauth/authorize?response_type=code&client_id=...&redirect_uri=...
+        &scope=...&state=...&code_challenge=...&code_challenge_method=S256
+    POST {api}/v1/oauth-app/client/token  (form, HTTP Basic client auth)
+        grant_type=authorization_code&code=...&redirect_uri=...&code_verifier=...
+
+- Users approve on the app host, not the API host: the app_url setting
+  (https://app-sandbox.edgetag.io for their sandbox).
+- PKCE S256, as documented. No scope values are documented: none is sent unless
+  authorize(scope=...) names one.
+- The code-exchange answer is not shown; "The API is the same as for code exchange" and a
+  refresh token must come from somewhere, so we read RFC 6749's access_token, refresh_token and
+  expires_in from it (refresh answers then keep that refresh token).
 """
 
 ADAPTER = {
@@ -27,6 +42,10 @@ ADAPTER = {
     "docs": "https://docs.edgetag.io/api/getting-started/oauth-2.0/implementation/refreshing-access-token",
     "settings": {
         "base_url": {"default": "https://api.edgetag.io"},
+        "app_url": {
+            "default": "https://app.edgetag.io",
+            "doc": "where users approve access (authorization URL host)",
+        },
         "client_id": {},
         "client_secret": {"secret": True},
         "refresh_token": {"secret": True},
@@ -47,4 +66,12 @@ ADAPTER = {
     },
     "rotation": "never",
     "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "authorize": {
+        "url": "{app_url}/oauth/authorize",
+        "pkce": "S256",
+        "exchange": {
+            "grant_type": "authorization_code",
+            "response": {"refresh_token": "refresh_token"},  # unlike refresh answers
+        },
+    },
 }

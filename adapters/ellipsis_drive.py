@@ -18,6 +18,22 @@ Choices where the page is silent or contradicts itself:
 - Rotation: the overview says refresh gives "new access and refresh tokens", this page says
   "a new access token": we take a refresh token when one comes back and keep ours otherwise.
 - Errors: 400 with a JSON "message"; a message about the refresh token means it is dead.
+
+First tokens (conn.authorize()), from the authorization-code variant of the same OAuth pages:
+
+    GET {base}/oauth/authorize?response_type=code&client_id=...&redirect_uri=...&scope=projects
+        &state=...&code_challenge=...&code_challenge_method=S256
+      -> redirect_uri?code=...&state=...   (errors: ?error=...&error_description=...&state=...)
+    POST {base}/oauth/token  grant_type=authorization_code, authorization_code=<the code>,
+        redirect_uri, client_id, client_secret (or Basic), code_verifier (when PKCE was used)
+
+- The code travels in a parameter named "authorization_code", not RFC 6749's "code".
+- PKCE: 'plain' and 'S256' are both documented, 'plain' being the default; we send S256 (plain
+  would put the verifier itself in the browser's address bar).
+- scope: space-separated; "projects" is the default and only documented scope.
+- The code is valid for 1 minute: exchange it at once (the loopback flow does).
+- The exchange is sent like refresh: a JSON body, credentials in it. Its errors are not
+  documented: a "message" about the authorization code means the code is dead.
 """
 
 ADAPTER = {
@@ -49,5 +65,15 @@ ADAPTER = {
         "invalid_grant_codes": ["invalid_grant"],
         "invalid_grant_messages": ["refresh token"],
         "message_field": "message",
+    },
+    "authorize": {
+        "url": "{base_url}/oauth/authorize",
+        "scope": "projects",
+        "pkce": "S256",
+        "exchange": {
+            "grant_type": "authorization_code",
+            "names": {"code": "authorization_code"},
+            "errors": {"invalid_grant_messages": ["authorization code", "authorization_code"]},
+        },
     },
 }

@@ -19,6 +19,19 @@ Choices where the page is silent or contradicts itself:
 - Lifetimes are undocumented: when expires_in is missing we assume one hour.
 - Errors are not documented; we assume RFC 6749 (400 {"error": "invalid_grant"}).
 - Secrets travel in the URL because the provider says so; oauthkit warns once per connection.
+
+First tokens (conn.authorize()), steps 1 and 3 of the same guide:
+
+    https://api.parqex.com/oauth/v2/endpoints/authorize/?client_id=...&redirect_uri=...
+        &response_type=code&state=...
+    GET https://api.parqex.com/oauth/v2/endpoints/token/?client_id=...&client_secret=...
+        &grant_type=authorization_code&code=...&redirect_uri=...
+
+- PKCE is not documented, so no code_challenge is sent (state still protects the redirect).
+- No scope parameter is documented; none is sent.
+- The code exchange is a GET with every parameter in the query string, exactly like refresh (the
+  client secret and the code travel in the URL: the same warning applies).
+- Its answer is read like a refresh answer (access_token, refresh_token, expires_in).
 """
 
 ADAPTER = {
@@ -46,5 +59,11 @@ ADAPTER = {
     },
     # "...and, consequently, the refresh token": every refresh rotates it.
     "rotation": "always",
+    "authorize": {
+        "url": "{base_url}/oauth/v2/endpoints/authorize/",
+        "pkce": None,  # not documented
+        # Step 3: GET on the refresh URL, query string, client id and secret in it (inherited).
+        "exchange": {"grant_type": "authorization_code"},
+    },
     "errors": {"invalid_grant_codes": ["invalid_grant"]},
 }

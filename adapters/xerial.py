@@ -18,6 +18,18 @@ Choices where the page is silent:
 - "expires" is an ISO-8601 instant, not a duration.
 - The API (an Express boilerplate) deletes the used refresh token and issues a new pair, so a
   reused or unknown refresh token gets 401: on this endpoint 401 means "authorize again".
+
+First tokens (conn.login(email=..., password=...)), the same reference's "Login":
+
+    POST .../auth/login
+    {"email": "...", "password": "..."}
+
+    200 {"user": {...}, "tokens": {"access":  {"token": "eyJ...", "expires": "...Z"},
+                                   "refresh": {"token": "eyJ...", "expires": "...Z"}}}
+    401 {"code": 401, "message": "Incorrect email or password"}
+
+- The same nested shape as refresh, one level down under "tokens"; "user" is not kept.
+- A 401 here means wrong credentials. The password is sent once and never stored.
 """
 
 ADAPTER = {
@@ -47,4 +59,14 @@ ADAPTER = {
     },
     "rotation": "always",
     "errors": {"invalid_grant_status": [401], "code_field": "error", "message_field": "message"},
+    "login": {
+        "url": "{base_url}/auth/login",  # POST, JSON, no client credentials: as refresh
+        "credentials": ["email", "password"],
+        "response": {
+            "access_token": "tokens.access.token",
+            "refresh_token": "tokens.refresh.token",
+            "expires": {"field": "tokens.access.expires", "kind": "timestamp", "format": "iso8601"},
+            "refresh_expires": {"field": "tokens.refresh.expires", "kind": "timestamp", "format": "iso8601"},
+        },
+    },
 }

@@ -7,6 +7,15 @@
 Each emulator follows its provider's documentation (see the provider modules); `p.fail`,
 `p.delay` and `p.rate_limit` queue misbehaviour for the token endpoint, and `p.requests`
 records everything the emulator received.
+
+First tokens, offline: the four OAuth emulators serve their authorization endpoint, where a test
+user approves at once (`consent=False` to refuse; `code_lifetime=` for expiry tests):
+
+    with sb.serve("auth0") as p:
+        conn = oauthkit.connect("auth0", **p.client_settings)   # no refresh token
+        conn.authorize(open_browser=p.browse)                   # p.browse plays the browser
+
+and the Xerial emulator a login for `p.user_email` / `p.user_password`.
 """
 
 from __future__ import annotations

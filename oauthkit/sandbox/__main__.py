@@ -6,7 +6,7 @@ import argparse
 import sys
 import threading
 
-from . import PROVIDERS, start
+from . import PROVIDERS, XerialEmulator, start
 
 
 def env_lines(name: str, settings: dict[str, str]) -> list[str]:
@@ -16,7 +16,7 @@ def env_lines(name: str, settings: dict[str, str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m oauthkit.sandbox",
-        description="Serve a local emulator of an OAuth provider's refresh endpoint.",
+        description="Serve a local emulator of an OAuth provider's token and authorization endpoints.",
     )
     parser.add_argument("name", choices=PROVIDERS)
     parser.add_argument("--access-lifetime", type=float, default=None, metavar="S")
@@ -25,10 +25,16 @@ def main(argv: list[str] | None = None) -> int:
 
     emulator = start(args.name, access_lifetime=args.access_lifetime, port=args.port)
     try:
-        print("\n".join(env_lines(args.name, emulator.settings)))
+        # Everything needed to authorize too (EdgeTag's app_url), after the usual settings.
+        settings = {**emulator.settings, **emulator.client_settings}
+        print("\n".join(env_lines(args.name, settings)))
         # Comments, so that the output stays a valid .env file.
         print(f"# token endpoint: {emulator.token_url}")
         print(f"# protected resource: {emulator.api_url}")
+        if emulator.authorize_path is not None:
+            print(f"# authorization endpoint: {emulator.authorize_url} (the test user approves)")
+        if isinstance(emulator, XerialEmulator):
+            print(f"# login: conn.login(email={emulator.user_email!r}, password={emulator.user_password!r})")
         print("# serving until Ctrl-C", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -5,6 +5,11 @@ secret is required only from confidential applications. With refresh token rotat
 exchange spends the used token, and reusing a spent token outside the reuse interval is
 treated as theft: the whole family is revoked. Rate-limited answers carry x-ratelimit-*
 headers, never Retry-After.
+
+First tokens: `GET /authorize` (PKCE S256; required from public applications), then
+`grant_type=authorization_code` with `code`, `redirect_uri`, and `client_secret`
+(confidential) or `code_verifier` (public). A refresh token comes back only when the scope
+asked for `offline_access`, an ID token only with `openid`.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class Auth0Emulator(Emulator):
     name = "auth0"
     token_path = "/oauth/token"
     api_paths = ("/userinfo",)
+    authorize_path = "/authorize"
+    pkce_methods = ("S256",)
     # Auth0's documented default access token lifetime (expires_in 86400).
     default_access_lifetime = 86400.0
     default_rotation = True
@@ -47,6 +54,7 @@ class Auth0Emulator(Emulator):
             raise ValueError("reuse_interval must be >= 0")
         self.reuse_interval = float(reuse_interval)
         self.confidential = bool(confidential)
+        self.pkce_required = not self.confidential
         self.scope = scope
         self._id_token_key = secrets.token_bytes(32)
         super().__init__(**options)
@@ -68,6 +76,8 @@ class Auth0Emulator(Emulator):
         if not self._client_ok(req):
             return json_reply(401, _ACCESS_DENIED)
         grant_type = req.param("grant_type")
+        if grant_type == "authorization_code":
+            return self._exchange(req)
         if grant_type != "refresh_token":
             return json_reply(
                 400,
@@ -125,6 +135,26 @@ class Auth0Emulator(Emulator):
             # the interval is not extended by reusing it.
             successor = self.issue_refresh(token.grant) if reused else self.rotate(token)
             body["refresh_token"] = successor.value
+        return json_reply(200, body)
+
+    def _exchange(self, req: RecordedRequest) -> Reply:
+        client_id = req.basic_auth[0] if req.basic_auth else req.param("client_id")
+        grant = self.exchange_code(
+            req.param("code"), client_id, req.param("redirect_uri"), req.param("code_verifier")
+        )
+        if isinstance(grant, str):
+            return json_reply(403, {"error": "invalid_grant", "error_description": grant})
+        access = self.issue_access(grant)
+        body: dict[str, Any] = {
+            "access_token": access.value,
+            "expires_in": seconds(self.access_lifetime),
+            "scope": grant.scope,
+            "token_type": "Bearer",
+        }
+        if "openid" in grant.scope.split():
+            body["id_token"] = self._id_token(access)
+        if "offline_access" in grant.scope.split():
+            body["refresh_token"] = self.issue_refresh(grant).value
         return json_reply(200, body)
 
     def _client_ok(self, req: RecordedRequest) -> bool:

@@ -3,6 +3,11 @@
 The docs leave the body encoding open (their own clients send JSON; standard servers take
 a form), so both are accepted. Client credentials come in the body or as HTTP Basic.
 Errors are 400/401 JSON objects with a `message` field.
+
+First tokens: `GET /v3/oauth/authorize` (PKCE `plain` or `S256`, `plain` when no method is
+given; scope `projects`), then `grant_type=authorization_code` with the code in a parameter
+named `authorization_code` (not `code`) and `code_verifier` when PKCE was used. Codes live one
+minute.
 """
 
 from __future__ import annotations
@@ -22,7 +27,11 @@ class EllipsisDriveEmulator(Emulator):
     base_path = "/v3"
     token_path = "/v3/oauth/token"
     api_paths = ("/v3/account/me",)
+    authorize_path = "/v3/oauth/authorize"
+    pkce_methods = ("plain", "S256")
+    default_code_lifetime = 60.0  # "The code is valid for 1 minute"
     default_rotation = True
+    scope = "projects"
 
     def handle_token(self, req: RecordedRequest) -> Reply:
         if req.method != "POST":
@@ -36,6 +45,8 @@ class EllipsisDriveEmulator(Emulator):
         )
         if not self.client_matches(client_id, client_secret):
             return _message(401, "Invalid client credentials")
+        if req.param("grant_type") == "authorization_code":
+            return self._exchange(req, client_id)
         if req.param("grant_type") != "refresh_token":
             return _message(400, "grant_type must be refresh_token")
 
@@ -54,6 +65,24 @@ class EllipsisDriveEmulator(Emulator):
         if self.rotation:
             body["refresh_token"] = self.rotate(token).value
         return json_reply(200, body)
+
+    def _exchange(self, req: RecordedRequest, client_id: str | None) -> Reply:
+        code = req.param("authorization_code")
+        if not code:
+            return _message(400, "authorization_code is required")
+        grant = self.exchange_code(code, client_id, req.param("redirect_uri"), req.param("code_verifier"))
+        if isinstance(grant, str):
+            return _message(400, f"Invalid authorization code: {grant}")
+        access = self.issue_access(grant)
+        return json_reply(
+            200,
+            {
+                "access_token": access.value,
+                "token_type": "Bearer",
+                "expires_in": seconds(self.access_lifetime),
+                "refresh_token": self.issue_refresh(grant).value,
+            },
+        )
 
     def not_found(self) -> Reply:
         return _message(404, "Not found")

@@ -3,6 +3,10 @@
 The docs list grant_type twice (authorization_code, then refresh_token); their server kept
 the last value of a repeated parameter, which is the only reason that example works.
 Refresh rotates: the answer carries a new refresh token and the used one is spent.
+
+First tokens: step 1's `GET /oauth/v2/endpoints/authorize/` (no PKCE documented: its parameters
+are ignored) and step 3's code exchange, a GET on the token URL with
+`grant_type=authorization_code`, `code` and `redirect_uri` in the query string.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class ParqexEmulator(Emulator):
     name = "parqex"
     token_path = "/oauth/v2/endpoints/token/"
     api_paths = ("/me",)
+    authorize_path = "/oauth/v2/endpoints/authorize/"
     default_rotation = True
 
     def handle_token(self, req: RecordedRequest) -> Reply:
@@ -34,6 +39,10 @@ class ParqexEmulator(Emulator):
         params = {key: values[-1] for key, values in req.query.items()}
         if not self.client_matches(params.get("client_id"), params.get("client_secret")):
             return _error(401, "invalid_client")
+        # A code exchange carries a code; grant_type=authorization_code without one is the docs'
+        # duplicated grant_type read the wrong way round, which the old server refused as such.
+        if params.get("grant_type") == "authorization_code" and "code" in params:
+            return self._exchange(params)
         if params.get("grant_type") != "refresh_token":
             return _error(400, "unsupported_grant_type")
         if not params.get("refresh_token"):
@@ -55,6 +64,22 @@ class ParqexEmulator(Emulator):
             {
                 "access_token": access.value,
                 "refresh_token": refresh.value,
+                "expires_in": seconds(self.access_lifetime),
+            },
+        )
+
+    def _exchange(self, params: dict[str, str]) -> Reply:
+        grant = self.exchange_code(
+            params["code"], params.get("client_id"), params.get("redirect_uri"), params.get("code_verifier")
+        )
+        if isinstance(grant, str):
+            return _error(400, "invalid_grant", grant)
+        access = self.issue_access(grant)
+        return json_reply(
+            200,
+            {
+                "access_token": access.value,
+                "refresh_token": self.issue_refresh(grant).value,
                 "expires_in": seconds(self.access_lifetime),
             },
         )

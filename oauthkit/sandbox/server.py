@@ -7,6 +7,7 @@ its documentation reads; everything a provider does not document lives here.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import enum
 import hmac
 import math
@@ -14,11 +15,13 @@ import secrets
 import threading
 import time
 import traceback
+import urllib.request
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from .authorization import Codes, Policy
 from .faults import Fault, FaultQueue, make_fault
 from .httpd import Incoming, SandboxHTTPServer
 from .records import RecordedRequest, Reply, json_reply, parse_request
@@ -54,6 +57,12 @@ class Emulator:
     default_rotation: ClassVar[bool] = True
     # The scope every grant carries; a provider with an option for it sets it per instance.
     scope: str = ""
+    # First tokens: the authorization endpoint (code grant) or a login endpoint, when documented.
+    authorize_path: ClassVar[str | None] = None
+    login_path: ClassVar[str | None] = None
+    pkce_methods: ClassVar[tuple[str, ...]] = ()  # empty: PKCE undocumented, parameters ignored
+    default_code_lifetime: ClassVar[float] = 600.0
+    pkce_required: bool = False  # per instance: Auth0 requires PKCE from public applications
 
     def __init__(
         self,
@@ -63,6 +72,8 @@ class Emulator:
         client_id: str | None = None,
         client_secret: str | None = None,
         rotation: bool | None = None,
+        consent: bool = True,
+        code_lifetime: float | None = None,
         port: int = 0,
     ) -> None:
         self.access_lifetime = float(
@@ -78,6 +89,12 @@ class Emulator:
         self.client_id = client_id or "sandbox-client-" + secrets.token_hex(4)
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.rotation = self.default_rotation if rotation is None else bool(rotation)
+        # The test user approves every authorization request; set False to have them refuse.
+        self.consent = bool(consent)
+        self.code_lifetime = float(self.default_code_lifetime if code_lifetime is None else code_lifetime)
+        if self.code_lifetime <= 0:
+            raise ValueError("code_lifetime must be > 0")
+        self._codes = Codes()
 
         # One lock for all token state: a refresh is a read-check-write that must be atomic
         # (two concurrent refreshes with one rotating token must not both succeed).
@@ -120,6 +137,31 @@ class Emulator:
             "refresh_token": self._initial_refresh_token,
         }
         return {key: values[key] for key in self.setting_keys}
+
+    @property
+    def client_settings(self) -> dict[str, str]:
+        """What a user has before their first tokens: everything in ``settings`` but the refresh
+        token (the application's registration), for ``conn.authorize()`` / ``conn.login()``."""
+        return {key: value for key, value in self.settings.items() if key != "refresh_token"}
+
+    @property
+    def authorize_url(self) -> str:
+        if self.authorize_path is None:
+            raise AttributeError(f"the {self.name} emulator has no authorization endpoint")
+        return self.origin + self.authorize_path
+
+    def browse(self, url: str) -> None:
+        """Play the user's browser: open ``url`` on a background thread and follow every redirect,
+        as a browser does after the test user approves (``conn.authorize(open_browser=p.browse)``)."""
+
+        def follow() -> None:
+            # No proxies: the redirect goes to a loopback server that only this machine can reach.
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            # Like a browser, it shows an error page on failure; the flow reports what went wrong.
+            with contextlib.suppress(OSError, ValueError):
+                opener.open(url, timeout=30).close()
+
+        threading.Thread(target=follow, name=f"oauthkit-sandbox-browser-{self.name}", daemon=True).start()
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -217,6 +259,10 @@ class Emulator:
     def handle_other(self, req: RecordedRequest) -> Reply:
         return self.not_found()
 
+    def handle_login(self, req: RecordedRequest) -> Reply:
+        """Answer a login request (password-style providers). Called with the token lock held."""
+        return self.not_found()
+
     def rate_limited(self, reset_in: float) -> Reply:
         return json_reply(429, {"error": "too_many_requests"}, {"Retry-After": str(math.ceil(reset_in))})
 
@@ -268,11 +314,27 @@ class Emulator:
     def revoke_family(self, grant: Grant) -> None:
         grant.revoked = True
 
+    def exchange_code(
+        self, code: str | None, client_id: str | None, redirect_uri: str | None, verifier: str | None
+    ) -> Grant | str:
+        """Spend an authorization code: the new grant its tokens belong to, or why not.
+        The provider module checks the client's credentials and renders the answer."""
+        found = self._codes.redeem(code, client_id, redirect_uri, verifier, time.time())
+        if isinstance(found, str):
+            return found
+        grant = self._registry.add_grant(Grant(self._sub, found.scope))
+        found.redeemed = grant
+        return grant
+
     # -- request handling ------------------------------------------------------------------
 
     def _kind(self, path: str) -> str:
         if path == self.token_path:
             return "token"
+        if path == self.authorize_path:
+            return "authorize"
+        if path == self.login_path:
+            return "login"
         return "api" if path in self.api_paths else "other"
 
     def _dispatch(self, incoming: Incoming) -> Reply:
@@ -295,14 +357,26 @@ class Emulator:
         return reply
 
     def _answer(self, req: RecordedRequest) -> Reply:
-        if req.kind == "token":
+        # Queued faults hit the endpoints that issue tokens: the token endpoint (refresh and code
+        # exchange) and a login endpoint.
+        if req.kind in ("token", "login"):
             delay, fault = self._faults.take()
             if delay:
                 time.sleep(delay)
             if fault is not None:
                 return self._fault_reply(fault)
             with self._lock:
-                return self.handle_token(req)
+                return self.handle_token(req) if req.kind == "token" else self.handle_login(req)
+        if req.kind == "authorize":
+            policy = Policy(self.pkce_methods, self.pkce_required, self.scope, self.code_lifetime)
+            with self._lock:
+                return self._codes.authorize(
+                    req,
+                    policy=policy,
+                    client_ok=self.client_id_matches,
+                    consent=self.consent,
+                    now=time.time(),
+                )
         if req.kind == "api":
             return self._protected_resource(req)
         return self.handle_other(req)

@@ -5,10 +5,15 @@ HS256 JWTs (`sub, iat, exp, type`), access lives 30 minutes and refresh 30 days,
 refresh deletes the used refresh token before issuing a new pair, so reuse gets 401.
 Expiry times are ISO-8601 timestamps, not durations. Errors are `{code, message}`; the
 server's own 401 message is "Please authenticate" (lowercase, unlike the docs' example).
+
+First tokens: `POST {base}/auth/login` with JSON `{"email", "password"}` for the test user
+`user_email` / `user_password`; the answer is `{"user": {...}, "tokens": {...}}` (the refresh
+answer's shape under `tokens`), or 401 `{"code":401,"message":"Incorrect email or password"}`.
 """
 
 from __future__ import annotations
 
+import hmac
 import math
 import secrets
 import time
@@ -17,10 +22,11 @@ from typing import Any
 
 from . import hs256
 from .records import RecordedRequest, Reply, json_reply
-from .registry import Grant
+from .registry import Grant, RefreshToken
 from .server import Emulator
 
 _UNAUTHENTICATED = {"code": 401, "message": "Please authenticate"}
+_BAD_LOGIN = {"code": 401, "message": "Incorrect email or password"}
 _THIRTY_DAYS = 30 * 24 * 3600.0
 
 
@@ -40,14 +46,50 @@ class XerialEmulator(Emulator):
     base_path = "/v1"
     token_path = "/v1/auth/refresh-tokens"
     api_paths = ("/v1/wallet", "/v1/me")
+    login_path = "/v1/auth/login"
     setting_keys = ("base_url", "refresh_token")
     default_access_lifetime = 1800.0
     default_refresh_lifetime = _THIRTY_DAYS
     default_rotation = True
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        user_email: str = "sandbox-user@example.com",
+        user_password: str | None = None,
+        **options: Any,
+    ) -> None:
         self._jwt_secret = secrets.token_bytes(32)
+        # The one test user who can log in; their id is the subject of every token.
+        self.user_email = user_email
+        self.user_password = user_password or secrets.token_urlsafe(12)
         super().__init__(**options)
+
+    def handle_login(self, req: RecordedRequest) -> Reply:
+        if req.method != "POST":
+            return self.not_found()
+        body = req.json if isinstance(req.json, dict) else {}
+        for field in ("email", "password"):
+            if not isinstance(body.get(field), str) or not body[field]:
+                return _bad_request(f'"{field}" is required')
+        email_ok = hmac.compare_digest(body["email"].lower().encode(), self.user_email.lower().encode())
+        password_ok = hmac.compare_digest(body["password"].encode(), self.user_password.encode())
+        if not (email_ok and password_ok):
+            return json_reply(401, _BAD_LOGIN)
+        grant = self._registry.add_grant(Grant(self._sub, self.scope))
+        refresh = self.issue_refresh(grant)
+        access = self.issue_access(grant)
+        user = {"id": self._sub, "email": self.user_email, "name": "Sandbox User", "role": "user"}
+        return json_reply(200, {"user": user, "tokens": self._pair(access.value, access.expires_at, refresh)})
+
+    def _pair(self, access: str, access_expires: float, refresh: RefreshToken) -> dict[str, Any]:
+        return {
+            "access": {"token": access, "expires": iso_ms(access_expires)},
+            "refresh": {
+                "token": refresh.value,
+                "expires": None if refresh.expires_at is None else iso_ms(refresh.expires_at),
+            },
+        }
 
     def handle_token(self, req: RecordedRequest) -> Reply:
         if req.method != "POST":
@@ -74,16 +116,7 @@ class XerialEmulator(Emulator):
         else:
             refresh = token
         access = self.issue_access(token.grant)
-        return json_reply(
-            200,
-            {
-                "access": {"token": access.value, "expires": iso_ms(access.expires_at)},
-                "refresh": {
-                    "token": refresh.value,
-                    "expires": None if refresh.expires_at is None else iso_ms(refresh.expires_at),
-                },
-            },
-        )
+        return json_reply(200, self._pair(access.value, access.expires_at, refresh))
 
     # Times are kept to the millisecond so that the JWT, the ISO string and the server's
     # own check agree exactly.
