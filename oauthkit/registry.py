@@ -1,17 +1,26 @@
-"""Finds adapters: the shipped ``adapters/`` folder and the files or folders a user loads.
+"""Finds adapters: the shipped ``adapters/`` folder, the files or folders a user loads, the
+folders in ``OAUTHKIT_ADAPTERS`` and installed plug-ins (entry-point group ``oauthkit.adapters``).
 
 An adapter module defines ``ADAPTER``: a dict in the format of ``oauthkit.adapter`` (or an
 ``Adapter``). Modules are loaded from their file path, never imported from the working
-directory by name.
+directory by name. A folder may hold the adapters' tests (``test_*.py``): they are skipped.
+
+Names are unique. Loading a second adapter under a taken name is an error naming both sources,
+unless the caller passes ``replace=True``. Sources found implicitly (the environment variable,
+plug-ins) never replace anything: a clash makes that one name an error until the user chooses.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.metadata
 import importlib.util
 import os
 import threading
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .adapter import Adapter
@@ -23,6 +32,9 @@ if TYPE_CHECKING:
 _lock = threading.RLock()
 _adapters: dict[str, Adapter] = {}
 _shipped_loaded = False
+# Names two implicit sources both define: asking for one raises the error naming both.
+_clashes: dict[str, AdapterError] = {}
+ENTRY_POINT_GROUP = "oauthkit.adapters"
 
 
 def shipped_folder() -> Path:
@@ -33,9 +45,13 @@ def shipped_folder() -> Path:
     return Path(__file__).resolve().parent.parent / "adapters"
 
 
+def _is_test(path: Path) -> bool:
+    return path.name.startswith("test_") or path.stem.endswith("_test")
+
+
 def _module_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+        return sorted(p for p in path.glob("*.py") if not p.name.startswith("_") and not _is_test(p))
     if path.is_file() and path.suffix == ".py":
         return [path]
     raise ConfigError(
@@ -44,8 +60,8 @@ def _module_files(path: Path) -> list[Path]:
     )
 
 
-def load_file(path: Path) -> Adapter:
-    """Execute one adapter module from its path and validate its ``ADAPTER``."""
+def load_module_data(path: Path) -> Any:
+    """Execute one adapter module from its path; its ``ADAPTER`` as written (not validated)."""
     module_name = f"oauthkit_adapter_{abs(hash(str(path.resolve())))}_{path.stem}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
@@ -60,14 +76,36 @@ def load_file(path: Path) -> Adapter:
             hint="fix the Python error in the adapter module",
         ) from exc
     data: Any = getattr(module, "ADAPTER", None)
-    if isinstance(data, Adapter):
-        return data
     if data is None:
         raise AdapterError(
             f"adapter file {str(path)!r} defines no ADAPTER",
             hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
         )
-    return Adapter.from_dict(data, source=str(path))
+    return data
+
+
+def load_file(path: Path) -> Adapter:
+    """Execute one adapter module from its path and validate its ``ADAPTER``."""
+    return _validated(load_module_data(path), str(path))
+
+
+def _validated(data: Any, source: str) -> Adapter:
+    if isinstance(data, Adapter):
+        return data if data.source else dataclasses.replace(data, source=source)
+    if not isinstance(data, Mapping):
+        raise AdapterError(
+            f"{source}: ADAPTER is a {type(data).__name__}, not a dict",
+            hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
+        )
+    return Adapter.from_dict(data, source=source)
+
+
+def _clash(existing: Adapter, adapter: Adapter, hint: str) -> AdapterError:
+    return AdapterError(
+        f"adapter name {adapter.name!r} is taken",
+        detail=f"{existing.source or 'built in'} and {adapter.source or 'an Adapter object'} both define it",
+        hint=hint,
+    )
 
 
 def _register(adapters: Iterable[Adapter], *, replace: bool) -> list[Adapter]:
@@ -76,13 +114,44 @@ def _register(adapters: Iterable[Adapter], *, replace: bool) -> list[Adapter]:
         for adapter in loaded:
             existing = _adapters.get(adapter.name)
             if existing is not None and not replace and existing.source != adapter.source:
-                raise AdapterError(
-                    f"adapter name {adapter.name!r} is taken",
-                    detail=f"{existing.source or 'built in'} and {adapter.source or 'an Adapter object'}",
-                    hint="rename one of them, or pass replace=True to replace the first",
+                raise _clash(
+                    existing, adapter, "rename one of them, or pass replace=True to replace the first"
                 )
             _adapters[adapter.name] = adapter
+            _clashes.pop(adapter.name, None)  # the user chose
     return loaded
+
+
+def _register_implicit(adapter: Adapter, how_to_replace: str) -> None:
+    """Start-up sources: a clash is recorded, not raised, so other adapters keep working."""
+    existing = _adapters.get(adapter.name)
+    if existing is not None and existing.source != adapter.source:
+        _clashes[adapter.name] = _clash(
+            existing, adapter, f"rename or remove one of them; to use the second on purpose: {how_to_replace}"
+        )
+        return
+    _adapters[adapter.name] = adapter
+
+
+def _entry_point_adapters() -> Iterable[tuple[Adapter, str]]:
+    """Installed plug-ins: each entry point names a module defining ADAPTER, a dict or an Adapter."""
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist.name if ep.dist is not None else "an unknown distribution"
+        source = f"plug-in {dist} (entry point {ep.name} = {ep.value})"
+        try:
+            obj = ep.load()
+            data = getattr(obj, "ADAPTER", None) if isinstance(obj, ModuleType) else obj
+            adapter = _validated(data, source)
+        except Exception as exc:  # one broken plug-in must not take the other adapters down
+            warnings.warn(f"oauthkit: {source} failed to load: {exc}", RuntimeWarning, stacklevel=3)
+            continue
+        module = importlib.import_module(ep.module)
+        file = getattr(module, "__file__", None)
+        if file and getattr(module, "ADAPTER", None) is data:
+            how = f"oauthkit.load_adapters({file!r}, replace=True)"
+        else:
+            how = f"oauthkit.register(<{ep.value}>, replace=True)"
+        yield adapter, how
 
 
 def _ensure_shipped() -> None:
@@ -93,7 +162,11 @@ def _ensure_shipped() -> None:
             _register((load_file(p) for p in _module_files(shipped_folder())), replace=True)
             extra = os.environ.get("OAUTHKIT_ADAPTERS")
             for folder in filter(None, (extra or "").split(os.pathsep)):
-                _register((load_file(p) for p in _module_files(Path(folder))), replace=False)
+                for path in _module_files(Path(folder).expanduser()):
+                    how = f"oauthkit.load_adapters({str(path)!r}, replace=True)"
+                    _register_implicit(load_file(path), how)
+            for adapter, how in _entry_point_adapters():
+                _register_implicit(adapter, how)
 
 
 def load_adapters(path: str | os.PathLike[str], *, replace: bool = False) -> list[Adapter]:
@@ -114,6 +187,9 @@ def get_adapter(name: str) -> Adapter:
     with _lock:
         adapter = _adapters.get(name)
         known = sorted(_adapters)
+        clash = _clashes.get(name)
+    if clash is not None:
+        raise clash
     if adapter is None:
         raise ConfigError(
             f"unknown adapter {name!r}",
