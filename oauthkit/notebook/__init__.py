@@ -1,0 +1,72 @@
+"""oauthkit in Jupyter: the live dashboard, rich HTML, the lifetime timeline and the HTML report.
+
+This package's own import is cheap on purpose: ``Token._repr_html_`` imports ``.html`` from it,
+and that must not pull in ipywidgets, matplotlib or pandas. Each function below imports what it
+needs when called.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ..connection import Connection
+    from .dashboard_widget import Dashboard
+    from .html import AdapterTable
+
+
+def dashboard(*connections: Connection, auto_refresh: bool = False, page_size: int = 25) -> Dashboard:
+    """A live ipywidgets dashboard of ``connections``; with none, every live connection and every
+    connection of the default store. ``close()`` it to stop its timer thread."""
+    from .dashboard_widget import Dashboard, default_connections
+
+    notes: list[str] = []
+    chosen = list(connections)
+    if not chosen:
+        chosen, notes = default_connections()
+    return Dashboard(chosen, auto_refresh=auto_refresh, page_size=page_size, notes=notes)
+
+
+def plot_lifetimes(
+    history: pd.DataFrame,
+    *,
+    now: datetime | float | None = None,
+    title: str | None = "Access token lifetimes",
+    width: float = 9.0,
+) -> Figure:
+    """A matplotlib Figure of a refresh log: one bar per access token from issue to expiry, per
+    connection; refreshes ticked, failures as red crosses (the dashboard's Lifetimes tab)."""
+    from .plot import plot_lifetimes as plot
+
+    return plot(history, now=now, title=title, width=width)
+
+
+def adapter_table() -> AdapterTable:
+    """The registered adapters as one HTML table (``oauthkit.list_adapters()`` as a DataFrame)."""
+    from ..registry import adapters
+    from .html import AdapterTable
+
+    return AdapterTable(adapters())
+
+
+def render_report(history: pd.DataFrame, **options: Any) -> str:
+    """A self-contained HTML report of a refresh log (timeline, summary, log)."""
+    from .report import render_report as render
+
+    return render(history, **options)
+
+
+def write_report(path: str | Path, history: pd.DataFrame, **options: Any) -> Path:
+    """Write ``render_report(history)`` to ``path``."""
+    from .report import write_report as write
+
+    return write(path, history, **options)
+
+
+__all__ = ["adapter_table", "dashboard", "plot_lifetimes", "render_report", "write_report"]

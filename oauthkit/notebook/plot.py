@@ -1,0 +1,149 @@
+"""The token-lifetime timeline: one row per connection, one bar per access token.
+
+Built on ``matplotlib.figure.Figure`` directly, never ``pyplot``: no global figure state, no
+GUI backend, safe from the dashboard's timer thread and from a headless CLI.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Colour-blind-safe palette without red: red is kept for failures.
+PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22")
+FAILURE = "#d62728"
+SECONDS_PER_DAY = 86400.0
+
+
+class LifetimeFigure(Figure):
+    """A Figure that shows itself as a PNG in Jupyter: without pyplot, IPython's inline backend
+    has registered no display for Figures, and the cell would only say ``<Figure ...>``."""
+
+    def _repr_png_(self) -> bytes:
+        return figure_png(self)
+
+
+def _date_numbers(series: pd.Series[Any]) -> Any:
+    """matplotlib date numbers (days since matplotlib's epoch) of a UTC datetime column; NaN for NaT."""
+    import pandas as pd
+
+    epoch = pd.Timestamp("1970-01-01", tz="UTC")
+    offset = float(mdates.date2num(datetime(1970, 1, 1, tzinfo=timezone.utc)))  # type: ignore[no-untyped-call]
+    return offset + (series - epoch).dt.total_seconds().to_numpy(dtype="float64") / SECONDS_PER_DAY
+
+
+def _now_number(now: datetime | float | None) -> float:
+    if now is None:
+        now = time.time()
+    moment = now if isinstance(now, datetime) else datetime.fromtimestamp(now, tz=timezone.utc)
+    return float(mdates.date2num(moment))  # type: ignore[no-untyped-call]
+
+
+def plot_lifetimes(
+    history: pd.DataFrame,
+    *,
+    now: datetime | float | None = None,
+    title: str | None = "Access token lifetimes",
+    width: float = 9.0,
+) -> Figure:
+    """A timeline of the refresh log ``history`` (``oauthkit.history()`` or ``conn.history()``):
+    per connection a bar for each access token from issue to expiry, a tick at each refresh and
+    a red cross at each failed attempt; a dashed line marks now."""
+    labels = _row_labels(history)
+    fig = LifetimeFigure(figsize=(width, 1.4 + 0.55 * max(1, len(labels))), layout="constrained")
+    ax = fig.add_subplot()
+    if title:
+        ax.set_title(title, loc="left", fontsize=11)
+    if not labels:
+        ax.text(0.5, 0.5, "no refreshes yet", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+
+    now_x = _now_number(now)
+    key = history["adapter"].astype("string") + "/" + history["connection"].astype("string")
+    rows = key.map({label: i for i, label in enumerate(labels)}).to_numpy(dtype="float64")
+    at = _date_numbers(history["at"])
+    expires = _date_numbers(history["expires_at"])
+    lifetime_days = history["lifetime_s"].to_numpy(dtype="float64", na_value=float("nan")) / SECONDS_PER_DAY
+    ok = (history["outcome"] == "ok").to_numpy(dtype="bool", na_value=False)
+
+    # A token lives from when its request was sent (expiry minus granted lifetime) to its expiry;
+    # a token without expiry is drawn up to now, hatched.
+    start = np.where(np.isnan(expires - lifetime_days), at, expires - lifetime_days)
+    open_ended = np.isnan(expires)
+    end = np.where(open_ended, np.maximum(now_x, at), expires)
+    colours = [PALETTE[int(r) % len(PALETTE)] for r in rows]
+    # Consecutive tokens of one connection overlap when refreshed early: alternate them up and
+    # down a little so each bar stays visible on its own.
+    nth: dict[float, int] = {}
+    for i in np.flatnonzero(ok):
+        n = nth[rows[i]] = nth.get(rows[i], -1) + 1
+        ax.barh(
+            rows[i] + (0.12 if n % 2 else -0.12),
+            end[i] - start[i],
+            left=start[i],
+            height=0.4,
+            color=colours[i],
+            alpha=0.45 if open_ended[i] else 0.6,
+            edgecolor=colours[i],
+            linewidth=0.8,
+            hatch="//" if open_ended[i] else None,
+        )
+    ax.plot(at[ok], rows[ok], linestyle="none", marker="|", markersize=16, color="#333333")
+    failed = ~ok
+    if failed.any():
+        ax.plot(at[failed], rows[failed], linestyle="none", marker="X", markersize=9, color=FAILURE)
+    ax.axvline(now_x, color="#777777", linestyle="--", linewidth=1)
+
+    finite = np.concatenate([start[ok], end[ok], at, [now_x]])
+    finite = finite[~np.isnan(finite)]
+    low, high = float(finite.min()), float(finite.max())
+    pad = max((high - low) * 0.02, 1.0 / SECONDS_PER_DAY)
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_ylim(len(labels) - 0.4, -0.6)  # first connection on top
+    ax.set_yticks(range(len(labels)), labels)
+    locator = mdates.AutoDateLocator(tz=timezone.utc)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    formatter = mdates.ConciseDateFormatter(locator, tz=timezone.utc)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(formatter)
+    ax.set_xlabel("time (UTC)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(
+        handles=[
+            Patch(facecolor="#999999", alpha=0.6, label="access token: issue to expiry"),
+            Line2D([], [], linestyle="none", marker="|", markersize=12, color="#333333", label="refresh"),
+            Line2D([], [], linestyle="none", marker="X", markersize=8, color=FAILURE, label="failed attempt"),
+            Line2D([], [], linestyle="--", color="#777777", label="now"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=8,
+        frameon=False,
+    )
+    return fig
+
+
+def _row_labels(history: pd.DataFrame) -> list[str]:
+    """``adapter/connection`` in order of first appearance: stable rows as the log grows."""
+    if history.empty:
+        return []
+    keys = history["adapter"].astype("string") + "/" + history["connection"].astype("string")
+    return [str(k) for k in keys.drop_duplicates()]
+
+
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (Agg renders it; no display needed)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
