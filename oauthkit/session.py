@@ -25,15 +25,15 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import requests
-from authlib.common.urls import add_params_to_uri, url_decode
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.requests_client import OAuth2Session as _RequestsSession
 
 from . import redact as _redact_logs
-from .adapter import Adapter
-from .errors import MalformedResponse, OAuthKitError, TransportError
+from .adapter import Adapter, client_auth_kind
+from .errors import ConfigError, MalformedResponse, OAuthKitError, TransportError
 from .response import MAX_BODY_BYTES, Answer, Context, read_token
 from .token import Token
 
@@ -82,8 +82,34 @@ class Bridge:
         self.connection = connection
         self.redact = redact
         self.token_url = adapter.request.url.format_map(self._template_values())
+        self.auth = self._auth_kind()
         self._secret_url_warned = threading.Event()
         _redact_logs.install()
+
+    def _auth_kind(self) -> str:
+        """basic | body | public | none: fixed by the adapter, or named by a setting."""
+        setting = self.adapter.request.client_auth_setting
+        if setting is None:
+            return self.adapter.request.client_auth
+        value = self.settings.get(setting) or ""
+        kind = client_auth_kind(value)
+        env = self.adapter.env_name(setting, self.connection)
+        if kind is None:
+            raise ConfigError(
+                f"unknown client auth method {value!r}",
+                adapter=self.adapter.name,
+                connection=self.connection,
+                hint=f"set {env} to client_secret_basic, client_secret_post or none",
+            )
+        if kind == "basic" and not self.settings.get("client_secret"):
+            raise ConfigError(
+                f"client auth {value!r} needs a client secret",
+                adapter=self.adapter.name,
+                connection=self.connection,
+                hint=f"set {self.adapter.env_name('client_secret', self.connection)}, "
+                f"or {env}=none for a public client",
+            )
+        return kind
 
     def _template_values(self) -> dict[str, str]:
         return {k: ("" if v is None else str(v)) for k, v in self.settings.items()}
@@ -91,7 +117,9 @@ class Bridge:
     # ---- Authlib hooks ----------------------------------------------------------------------
     def request_hook(self, url: str, headers: Any, body: str) -> tuple[str, dict[str, str], str]:
         spec = self.adapter.request
-        sent = dict(url_decode(body))
+        # parse_qsl, not Authlib's url_decode: its validating regex was a tenth of a refresh's
+        # client-side cost (benchmarks/refresh.py). The body is Authlib's own urlencoded output.
+        sent = dict(parse_qsl(body, keep_blank_values=True))
         refresh = sent.get("refresh_token")
         params: list[tuple[str, str]] = []
         if spec.grant_type is not None:
@@ -121,12 +149,12 @@ class Bridge:
         client_id = self.settings.get("client_id") or ""
         secret = self.settings.get("client_secret")
         creds: list[tuple[str, str]] = []
-        if spec.client_auth == "basic":
+        if self.auth == "basic":
             raw = f"{client_id}:{secret or ''}".encode("latin-1")
             headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-        elif spec.client_auth == "body":
+        elif self.auth in ("body", "public"):  # public: RFC 8414 "none", the client_id alone
             creds.append((spec.wire("client_id"), client_id))
-            if secret:
+            if secret and self.auth == "body":
                 creds.append((spec.wire("client_secret"), secret))
 
         if spec.encoding == "query":
@@ -135,7 +163,7 @@ class Bridge:
             headers.pop("Content-Length", None)
             return uri, headers, b""
         text = body.decode("utf-8") if isinstance(body, bytes) else (body or "")
-        params = [*url_decode(text), *creds]
+        params = [*parse_qsl(text, keep_blank_values=True), *creds]
         if spec.encoding == "json":
             data = json.dumps(dict(params)).encode("utf-8")
             headers["Content-Type"] = "application/json"
@@ -306,7 +334,9 @@ class OAuth2Session(_Linked, _RequestsSession):  # type: ignore[misc]
     ) -> Answer:
         # The adapter's method (Authlib only POSTs), and a streamed answer read up to a limit.
         method = self._oauthkit_bridge.adapter.request.method
-        data = dict(url_decode(body)) if method == "POST" and body else None
+        # The body is already urlencoded (request_hook): hand it to requests as it is rather
+        # than decoding it into a dict for requests to encode again.
+        data = body if method == "POST" and body else None
         resp = super().request(
             method, url, data=data, headers=headers, auth=auth, withhold_token=True, stream=True, **kwargs
         )
@@ -362,8 +392,8 @@ def httpx_client_class() -> type[Any]:
                 self, url: str, body: Any = None, auth: Any = None, headers: Any = None, **kwargs: Any
             ) -> Answer:
                 method = self._oauthkit_bridge.adapter.request.method
-                data = dict(url_decode(body)) if method == "POST" and body else None
-                request = self.build_request(method, url, data=data, headers=headers, **kwargs)
+                content = body if method == "POST" and body else None
+                request = self.build_request(method, url, content=content, headers=headers, **kwargs)
                 return answer_from_httpx(self.send(request, auth=auth, stream=True))
 
             def request(
@@ -413,8 +443,8 @@ def async_httpx_client_class() -> type[Any]:
                 # Authlib's async refresh hard-codes POST and reads the whole body; the rest
                 # mirrors it line for line.
                 method = self._oauthkit_bridge.adapter.request.method
-                data = dict(url_decode(body)) if method == "POST" and body else None
-                request = self.build_request(method, url, data=data, headers=headers, **kwargs)
+                content = body if method == "POST" and body else None
+                request = self.build_request(method, url, content=content, headers=headers, **kwargs)
                 resp: Any = await answer_from_async_httpx(await self.send(request, auth=auth, stream=True))
                 for hook in self.compliance_hook["refresh_token_response"]:
                     resp = hook(resp)

@@ -5,11 +5,25 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from .base import UNCHECKED, Event, Key, Record, StaleWrite, Store
 from .memory import MemoryStore
-from .sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .sqlite import SQLiteStore
+
+
+def __getattr__(name: str) -> Any:
+    # sqlite3 and filelock cost a measurable share of `import oauthkit` (benchmarks/import_time);
+    # load them when the first SQLite store opens, not before.
+    if name == "SQLiteStore":
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ENV_STORE = "OAUTHKIT_STORE"
 _open: dict[str, Store] = {}
@@ -40,6 +54,8 @@ def open_store(store: str | Store | None = None) -> Store:
         if url.startswith("memory://"):
             opened: Store = MemoryStore(url)
         elif url.startswith("sqlite:///"):
+            from .sqlite import SQLiteStore
+
             opened = SQLiteStore(url[len("sqlite:///") :])
         elif url.startswith(("redis://", "rediss://", "unix://")):
             from .redis import RedisStore  # redis-py only when a Redis store is asked for

@@ -40,7 +40,7 @@ class Record:
     rotations: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # a million events in memory: no __dict__ each
 class Event:
     """One refresh attempt: a row of the refresh log (columns as in DESIGN.md)."""
 
