@@ -26,5 +26,10 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# The performance suite (a few minutes): prints the table, writes benchmarks/results.json, and
+# fails when a target is missed. `python -m benchmarks --help` for subsets and sizes.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks --out benchmarks/results.json
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

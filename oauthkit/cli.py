@@ -1,4 +1,4 @@
-"""The ``oauthkit`` command: ``adapters``, ``demo``, ``history`` and ``refresh``.
+"""The ``oauthkit`` command: ``adapters``, ``demo``, ``history``, ``refresh`` and ``report``.
 
 Nothing printed here ever holds a token: lines come from refresh events (fingerprints),
 ``Token`` reprs (fingerprints) and oauthkit's error messages (built never to hold secrets).
@@ -75,6 +75,22 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("no refresh events in this store")
         return 0
     print(_log_table(history, LOG_COLUMNS, dates=True))
+    return 0
+
+
+# ---- report ----------------------------------------------------------------------------------
+def _write_report(path: str, history: pd.DataFrame, *, title: str, source: str) -> None:
+    from oauthkit.notebook.report import write_report
+
+    written = write_report(path, history, title=title, source=source)
+    print(f"wrote {written} ({len(history)} refresh attempts)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from oauthkit.store import open_store
+
+    store = open_store(args.store)
+    _write_report(args.html, oauthkit.history(store), title=args.title, source=store.url)
     return 0
 
 
@@ -222,6 +238,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         print("\nPer provider (oauthkit.log.summarize):")
         print(summary.to_string())
+        if args.html:
+            print()
+            _write_report(args.html, history, title="oauthkit demo", source=store)
         if args.store_dir is None:
             print("\n(the temporary store is removed now; pass --store-dir to keep it)")
     return 0
@@ -249,11 +268,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--access-lifetime", type=float, default=3.0, help="seconds the sandbox access tokens live"
     )
     sub.add_argument("--store-dir", help="keep the SQLite store here (default: a temporary folder)")
+    sub.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
     sub.set_defaults(func=cmd_demo)
 
     sub = commands.add_parser("history", help="print the refresh log of a store")
     sub.add_argument("--store", help="store URL (default: $OAUTHKIT_STORE or the user store)")
     sub.set_defaults(func=cmd_history)
+
+    sub = commands.add_parser("report", help="write a self-contained HTML report of a store's refresh log")
+    sub.add_argument("--html", metavar="FILE", required=True, help="the HTML file to write")
+    sub.add_argument("--store", help="store URL (default: $OAUTHKIT_STORE or the user store)")
+    sub.add_argument("--title", default="oauthkit refresh report", help="the report's title")
+    sub.set_defaults(func=cmd_report)
 
     sub = commands.add_parser("refresh", help="refresh one connection now")
     sub.add_argument("adapter")
@@ -261,6 +287,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--store", help="store URL (default: $OAUTHKIT_STORE or the user store)")
     sub.add_argument("--env-file", help=".env file (default: found from the working directory up)")
     sub.set_defaults(func=cmd_refresh)
+
+    from .authoring import add_subcommands  # new-adapter NAME [--dir DIR], check PATH
+
+    add_subcommands(commands)
     return parser
 
 

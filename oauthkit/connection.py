@@ -4,16 +4,16 @@ retries, the refresh log and the Authlib clients that refresh through it."""
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import urlsplit
 
 from .adapter import Adapter
+from .discovery import discover, is_loopback
 from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError
 from .registry import get_adapter
 from .retry import Retry
@@ -33,6 +33,8 @@ from .token import Token, default_leeway, fingerprint
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .authorize import AuthorizationRequest
 
 log = logging.getLogger("oauthkit")
 
@@ -56,15 +58,6 @@ def live_connections() -> list[Connection]:
 
 def _seed_id(seed: str) -> str:
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host in ("localhost",):
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
 
 
 class Connection:
@@ -113,7 +106,7 @@ class Connection:
                 connection=self.name,
                 hint=f"check {self.adapter.env_name('base_url', self.name)}",
             )
-        if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
             raise ConfigError(
                 f"refusing to send secrets over plain http to {parts.hostname}",
                 adapter=self.adapter.name,
@@ -127,13 +120,9 @@ class Connection:
         if stored is not None and (seed_id is None or stored.seed_fp == seed_id):
             return stored  # a newer, rotated token beats the seed it grew from
         if seed is None:
-            env = self.adapter.env_name(SEED_SETTING, self.name)
-            raise ConfigError(
-                "no refresh token: the store has none for this connection",
-                adapter=self.adapter.name,
-                connection=self.name,
-                hint=f"set {env} in .env or the environment, or pass refresh_token=... to connect()",
-            )
+            # Nothing yet: the first tokens may come from conn.authorize() / conn.login(), so the
+            # missing refresh token is an error only when a refresh is attempted (_need).
+            return Record(token=None, refresh_token=None)
         # A different seed means the user authorized again: it replaces what was stored.
         record = Record(
             token=None,
@@ -206,6 +195,72 @@ class Connection:
         """A new Authlib httpx ``AsyncOAuth2Client`` that refreshes through this connection."""
         return async_httpx_client_class()(self, self._bridge, self.leeway, **kwargs)
 
+    # ---- first tokens: delegated to oauthkit/authorize.py ------------------------------------
+    @overload
+    def authorize(self, redirected_url: str) -> Token: ...
+    @overload
+    def authorize(
+        self,
+        redirected_url: None = None,
+        *,
+        redirect_uri: str | None = None,
+        scope: str | None = None,
+        params: Mapping[str, str] | None = None,
+        listen: Literal[True] = True,
+        open_browser: bool | Callable[[str], object] = False,
+        timeout: float = 300.0,
+    ) -> Token: ...
+    @overload
+    def authorize(
+        self,
+        redirected_url: None = None,
+        *,
+        redirect_uri: str | None = None,
+        scope: str | None = None,
+        params: Mapping[str, str] | None = None,
+        listen: Literal[False],
+        open_browser: bool | Callable[[str], object] = False,
+        timeout: float = 300.0,
+    ) -> AuthorizationRequest: ...
+    def authorize(
+        self,
+        redirected_url: str | None = None,
+        *,
+        redirect_uri: str | None = None,
+        scope: str | None = None,
+        params: Mapping[str, str] | None = None,
+        listen: bool = True,
+        open_browser: bool | Callable[[str], object] = False,
+        timeout: float = 300.0,
+    ) -> Token | AuthorizationRequest:
+        """Obtain the first tokens with the authorization code grant (state, PKCE) and store them.
+
+        ``conn.authorize()`` shows the authorization link, receives the redirect on a one-shot
+        server on 127.0.0.1 and returns the Token. ``conn.authorize(listen=False)`` only returns
+        the link (remote notebooks); after approving, paste the address the browser ended on:
+        ``conn.authorize("http://127.0.0.1:8765/callback?code=...&state=...")``. The options are
+        described in ``oauthkit.authorize.authorize``.
+        """
+        from .authorize import authorize
+
+        return authorize(
+            self,
+            redirected_url,
+            redirect_uri=redirect_uri,
+            scope=scope,
+            params=params,
+            listen=listen,
+            open_browser=open_browser,
+            timeout=timeout,
+        )
+
+    def login(self, **credentials: str) -> Token:
+        """Obtain the first tokens with a password-style login (Xerial: ``email=``, ``password=``)
+        and store them; the credentials are sent once and never stored."""
+        from .authorize import login
+
+        return login(self, credentials)
+
     def history(self) -> pd.DataFrame:
         """This connection's refresh attempts, oldest first (the store keeps them)."""
         from .log import to_frame
@@ -222,15 +277,9 @@ class Connection:
         return f"Connection({self.key}, {self._record.token!r}, store={self.store.url!r})"
 
     def _repr_html_(self) -> str:
-        import html
+        from .notebook.html import connection_html
 
-        token = self._record.token
-        body = token._repr_html_() if token else "<p>no access token yet (seeded)</p>"
-        return (
-            f"<div class='oauthkit-connection'><b>{html.escape(self.adapter.title)}</b> "
-            f"<code>{html.escape(str(self.key))}</code> &middot; rotations: {self.rotations}"
-            f"{body}</div>"
-        )
+        return connection_html(self)
 
     # ---- the clients' hook ------------------------------------------------------------------
     def _trigger(self, token: Token | None) -> str:
@@ -289,30 +338,17 @@ class Connection:
             if done() and self._record.token is not None:
                 return self._record.token
             client = via if via is not None and not hasattr(via, "__aenter__") else self.session
-            started = time.monotonic()
-            attempt = 0
-            reread = False
+            attempts = _Attempts(self, trigger)
             while True:
-                attempt += 1
-                sent = self._record.refresh_token
-                t0 = time.monotonic()
+                sent = attempts.begin()
                 try:
                     result = client.refresh_token(
-                        self._bridge.token_url, refresh_token=self._need(sent), timeout=self.timeout
+                        self._bridge.token_url, refresh_token=sent, timeout=self.timeout
                     )
-                    return self._succeeded(token_from_result(result), sent, trigger, attempt, t0)
+                    return attempts.succeeded(token_from_result(result))
                 except Exception as exc:  # every failure becomes a typed, logged error
-                    error = self._failed(exc, trigger, attempt, t0)
-                wait = self.retry.delay(attempt, error, time.monotonic() - started)
-                if wait is not None:
-                    time.sleep(wait)
-                    continue
-                if isinstance(error, InvalidGrant) and not reread:
-                    reread = True
-                    self._adopt_stored()
-                    if self._record.refresh_token != sent:
-                        continue  # another process rotated it: try once with theirs
-                raise error
+                    wait = attempts.failed(exc)
+                time.sleep(wait)
 
     async def _arefresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         import anyio
@@ -326,41 +362,35 @@ class Connection:
             self._adopt_stored()
             if done() and self._record.token is not None:
                 return self._record.token
-            started = time.monotonic()
-            attempt = 0
-            reread = False
+            attempts = _Attempts(self, trigger)
             while True:
-                attempt += 1
-                sent = self._record.refresh_token
-                t0 = time.monotonic()
+                sent = attempts.begin()
                 try:
                     result = await via.refresh_token(
-                        self._bridge.token_url, refresh_token=self._need(sent), timeout=self.timeout
+                        self._bridge.token_url, refresh_token=sent, timeout=self.timeout
                     )
-                    return self._succeeded(token_from_result(result), sent, trigger, attempt, t0)
+                    return attempts.succeeded(token_from_result(result))
                 except Exception as exc:
-                    error = self._failed(exc, trigger, attempt, t0)
-                wait = self.retry.delay(attempt, error, time.monotonic() - started)
-                if wait is not None:
-                    await anyio.sleep(wait)
-                    continue
-                if isinstance(error, InvalidGrant) and not reread:
-                    reread = True
-                    self._adopt_stored()
-                    if self._record.refresh_token != sent:
-                        continue
-                raise error
+                    wait = attempts.failed(exc)
+                await anyio.sleep(wait)
         finally:
             lock.__exit__(None, None, None)
 
     def _need(self, refresh_token: str | None) -> str:
         if not refresh_token:
             env = self.adapter.env_name(SEED_SETTING, self.name)
+            first = (
+                ", or call conn.authorize()"
+                if self.adapter.authorize is not None
+                else ", or call conn.login(...)"
+                if self.adapter.login is not None
+                else ""
+            )
             raise ConfigError(
-                "no refresh token to refresh with",
+                "no refresh token: the store has none for this connection",
                 adapter=self.adapter.name,
                 connection=self.name,
-                hint=f"authorize again and set {env}",
+                hint=f"set {env} in .env or the environment, pass refresh_token=... to connect(){first}",
             )
         return refresh_token
 
@@ -458,6 +488,47 @@ class Connection:
                 log.exception("oauthkit refresh listener failed")
 
 
+class _Attempts:
+    """The attempts of one refresh, shared by the sync and async paths: which refresh token to
+    send, the log row of each attempt, when to retry, and the one re-read after InvalidGrant."""
+
+    def __init__(self, conn: Connection, trigger: str) -> None:
+        self.conn = conn
+        self.trigger = trigger
+        self.started = time.monotonic()
+        self.attempt = 0
+        self.reread = False
+        self.sent: str | None = None
+        self.t0 = self.started
+
+    def begin(self) -> str:
+        self.attempt += 1
+        self.t0 = time.monotonic()
+        self.sent = self.conn._record.refresh_token
+        return self.conn._need(self.sent)
+
+    def succeeded(self, token: Token) -> Token:
+        return self.conn._succeeded(token, self.sent, self.trigger, self.attempt, self.t0)
+
+    def failed(self, exc: BaseException) -> float:
+        """Seconds to wait before the next attempt; raises the typed error when there is none."""
+        error = self.conn._failed(exc, self.trigger, self.attempt, self.t0)
+        wait = self.conn.retry.delay(self.attempt, error, time.monotonic() - self.started)
+        if wait is not None:
+            return wait
+        if isinstance(error, InvalidGrant) and not self.reread:
+            # Never retried blindly: another process may have rotated it; try once with theirs.
+            self.reread = True
+            self.conn._adopt_stored()
+            if self.conn._record.refresh_token != self.sent:
+                return 0.0
+        if error.__cause__ is None:
+            # requests and httpx quote the request URL in their messages, query-string secrets
+            # included (parqex): keep them out of the traceback a notebook prints.
+            error.__suppress_context__ = True
+        raise error
+
+
 def connect(
     adapter: str | Adapter,
     name: str = "default",
@@ -481,6 +552,9 @@ def connect(
             hint="use letters, digits, '-' and '_'",
         )
     values = resolve(spec, name, settings, env_file)
+    if spec.discovery is not None:  # the issuer's metadata names the token endpoint and auth method
+        found = discover(spec, name, values, timeout=timeout, insecure_ok=allow_insecure_http)
+        values.update({key: value for key, value in found.items() if not values.get(key)})
     return Connection(
         spec,
         name,

@@ -39,7 +39,9 @@ class OAuthKitError(Exception):
         if self.detail:
             text += f": {self.detail}"
         if self.hint:
-            text += f". {self.hint}"
+            # A detail may end a sentence itself ("did you mean 'x'?"): one full stop, not two.
+            text = text if text.endswith((".", "?", "!")) else text + "."
+            text += f" {self.hint}"
         return text
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -64,6 +66,21 @@ class AdapterError(OAuthKitError):
 
 class StoreError(OAuthKitError):
     """The token store cannot be reached or used (never silently replaced by another store)."""
+
+
+class AuthorizationError(OAuthKitError):
+    """Obtaining the first tokens failed (``conn.authorize()`` or ``conn.login()``); nothing was stored.
+
+    ``reason`` says why: ``access_denied`` (consent refused), ``state_mismatch`` (the redirect is
+    not the answer to this connection's request), ``invalid_grant`` (the code expired, was already
+    used or was issued for another client or redirect URI), ``invalid_credentials`` (login),
+    ``no_pending`` (no authorization in progress), ``no_code`` (the URL carries no answer),
+    ``timeout``, ``rate_limited``, ``provider_error``, ``malformed``, ``transport`` or ``refused``.
+    """
+
+    def __init__(self, message: str, *, reason: str, **kwargs: object) -> None:
+        self.reason = reason
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
 
 
 class RefreshError(OAuthKitError):
@@ -96,6 +113,7 @@ class TransportError(RefreshError):
 
 __all__ = [
     "AdapterError",
+    "AuthorizationError",
     "ConfigError",
     "InvalidGrant",
     "MalformedResponse",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -117,19 +116,6 @@ class Token:
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        rows = [
-            ("access token", self.fingerprint),
-            ("refresh token", self.refresh_fingerprint),
-            ("type", self.token_type),
-            ("issued", f"{self.issued_at:%Y-%m-%d %H:%M:%S} UTC"),
-            ("expires", f"{self.expires_at:%Y-%m-%d %H:%M:%S} UTC" if self.expires_at else "never"),
-            ("remaining", f"{self.remaining:.0f} s" if self.remaining is not None else "-"),
-        ]
-        if self.scope:
-            rows.append(("scope", self.scope))
-        body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td><code>{html.escape(v)}"
-            "</code></td></tr>"
-            for k, v in rows
-        )
-        return f"<table class='oauthkit-token'><caption>Token</caption>{body}</table>"
+        from .notebook.html import token_html
+
+        return token_html(self)

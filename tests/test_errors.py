@@ -218,8 +218,10 @@ def test_missing_settings_name_the_environment_variable(store_url: str) -> None:
         oauthkit.connect("ellipsis_drive", store=store_url, client_id="id", refresh_token="r")
     with pytest.raises(oauthkit.ConfigError, match="XERIAL_BASE_URL"):
         oauthkit.connect("xerial", store=store_url, refresh_token="r")
+    # No refresh token anywhere: connecting works (conn.login() may come next); refreshing names it.
+    work = oauthkit.connect("xerial", name="work", store=store_url, base_url="https://x.example/v1")
     with pytest.raises(oauthkit.ConfigError, match="XERIAL_WORK_REFRESH_TOKEN"):
-        oauthkit.connect("xerial", name="work", store=store_url, base_url="https://x.example/v1")
+        work.refresh()
     with pytest.raises(oauthkit.ConfigError, match="unknown setting"):
         oauthkit.connect(
             "xerial",

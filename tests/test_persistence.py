@@ -69,8 +69,14 @@ def test_same_seed_resumes_a_different_seed_replaces(store_url: str) -> None:
 
 
 def test_no_seed_and_empty_store_is_a_config_error(store_url: str) -> None:
+    # Constructible, so that the user can call conn.authorize(); a refresh says what to do.
+    conn = oauthkit.connect("edgetag", store=store_url, client_id="i", client_secret="s")
+    assert conn.token is None
+    with pytest.raises(oauthkit.ConfigError, match=r"EDGETAG_REFRESH_TOKEN.*conn\.authorize\(\)"):
+        conn.refresh()
     with pytest.raises(oauthkit.ConfigError, match="EDGETAG_REFRESH_TOKEN"):
-        oauthkit.connect("edgetag", store=store_url, client_id="i", client_secret="s")
+        conn.session.get("http://127.0.0.1:9/v1/me")  # nothing is sent without a token
+    assert conn.history().empty
 
 
 def test_sqlite_store_is_private(tmp_path: Path) -> None:

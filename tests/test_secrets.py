@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 import pytest
 
@@ -40,6 +41,11 @@ def test_redact_params_keeps_harmless_parameters() -> None:
     out = redact_params(text)
     assert "client_id=abc" in out and "grant_type=refresh_token" in out
     assert "s3cr3t" not in out and "r1 " not in out
+
+
+def _traceback(error: BaseException) -> str:
+    """The traceback a notebook prints, chained causes and contexts included."""
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
 
 
 def _secrets_seen(p: sb.Emulator, conn: oauthkit.Connection) -> set[str]:
@@ -90,11 +96,12 @@ def test_secret_sweep_over_success_and_failure_paths(
             p.fail(status, body, content_type=ctype, times=attempts)
             with pytest.raises(oauthkit.OAuthKitError) as info:
                 conn.refresh()
-            texts += [str(info.value), repr(info.value)]
+            texts += [str(info.value), repr(info.value), _traceback(info.value)]
         p.revoke_all()
         with pytest.raises(oauthkit.InvalidGrant) as grant:
             conn.refresh()
-        texts += [str(grant.value), repr(grant.value), repr(conn), conn._repr_html_()]
+        texts += [str(grant.value), repr(grant.value), _traceback(grant.value)]
+        texts += [repr(conn), conn._repr_html_()]
         frame = conn.history()
         texts += [frame.to_string(), frame.to_csv(), oauthkit.history(store_url).to_json(date_format="iso")]
         texts += [repr(conn.adapter), conn.adapter._repr_html_(), oauthkit.list_adapters().to_string()]
@@ -107,6 +114,11 @@ def test_secret_sweep_over_success_and_failure_paths(
         assert cli.returncode == 0, cli.stderr
         texts += [cli.stdout, cli.stderr]
         secrets = _secrets_seen(p, conn)
+    # The emulator is gone: connection refused. requests' message quotes the URL, query string
+    # (parqex's secrets) included; neither the error nor its printed traceback may carry it.
+    with pytest.raises(oauthkit.TransportError) as down:
+        conn.refresh()
+    texts += [str(down.value), repr(down.value), _traceback(down.value)]
     for record in caplog.records:
         texts.append(record.getMessage())
         if record.exc_info:
@@ -116,3 +128,103 @@ def test_secret_sweep_over_success_and_failure_paths(
     leaked = [s for s in secrets if s in haystack]
     assert not leaked, f"{len(leaked)} secret(s) leaked"
     assert "refresh" in haystack.lower() and len(caplog.records) > 5  # the sweep saw real output
+
+
+def _first_token_secrets(p: sb.Emulator, conn: oauthkit.Connection) -> set[str]:
+    """What crossed the wire while obtaining first tokens: codes, verifiers, passwords, tokens."""
+    found = _secrets_seen(p, conn)
+    for req in p.requests:
+        for name in ("code", "authorization_code", "code_verifier", "password"):
+            value = req.param(name)
+            if value:
+                found.add(value)
+    return {s for s in found if s and len(s) >= 8}
+
+
+@pytest.mark.parametrize("name", ["parqex", "ellipsis_drive", "auth0", "edgetag", "xerial"])
+def test_secret_sweep_over_the_first_token_paths(
+    name: str, store_url: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    from oauthkit.authorize import AuthorizationRequest, complete
+
+    caplog.set_level(logging.DEBUG)
+    texts: list[str] = []
+
+    def refused(call: object) -> None:
+        with pytest.raises(oauthkit.OAuthKitError) as info:
+            call()  # type: ignore[operator]
+        texts.extend([str(info.value), repr(info.value)])
+
+    codes: list[str] = []
+
+    def approve(url: str) -> str:  # the user's browser: the address it ends on
+        location = str(requests.get(url, allow_redirects=False, timeout=10).headers["Location"])
+        codes.extend(parse_qs(urlsplit(location).query).get("code", []))
+        return location
+
+    with sb.serve(name, access_lifetime=600) as p:
+        conn = oauthkit.connect(name, store=store_url, **p.client_settings)
+        if name == "xerial":
+            assert isinstance(p, sb.XerialEmulator)
+            refused(lambda: conn.login(email=p.user_email, password=p.user_password + "-wrong"))
+            p.fail(500, {"error": "Internal Server Error"})
+            refused(lambda: conn.login(email=p.user_email, password=p.user_password))
+            conn.login(email=p.user_email, password=p.user_password)
+            conn.refresh()
+            conn.session.get(p.api_url)
+        else:
+            threads: list[threading.Thread] = []
+
+            def browser(url: str) -> None:  # the loopback path, with a real redirect carrying the code
+                threads.append(threading.Thread(target=requests.get, args=(url,), kwargs={"timeout": 10}))
+                threads[-1].start()
+
+            conn.authorize(open_browser=browser, timeout=30)
+            for thread in threads:
+                thread.join(10)
+            request = conn.authorize(listen=False)
+            assert isinstance(request, AuthorizationRequest)
+            texts += [repr(request), request._repr_html_()]
+            answer = approve(request.url)
+            refused(lambda: conn.authorize(answer.replace("state=", "state=x")))  # forged state
+            conn.authorize(answer)
+            refused(lambda: complete(conn, request, answer))  # a reused code
+            for status, body in ((500, {"error": "server_error"}), (200, "<html>login</html>")):
+                request = conn.authorize(listen=False)
+                assert isinstance(request, AuthorizationRequest)
+                p.fail(status, body)
+                answer = approve(request.url)
+                refused(lambda answer=answer: conn.authorize(answer))
+            p.consent = False
+            request = conn.authorize(listen=False)
+            assert isinstance(request, AuthorizationRequest)
+            refused(lambda: conn.authorize(approve(request.url)))
+            p.consent = True
+            request = conn.authorize(listen=False)
+            assert isinstance(request, AuthorizationRequest)
+            answer = approve(request.url)
+        secrets = _first_token_secrets(p, conn) | set(codes)
+        texts += [
+            repr(conn),
+            conn._repr_html_(),
+            conn.history().to_csv(),
+            oauthkit.history(store_url).to_json(date_format="iso"),
+        ]
+    if name != "xerial":  # the provider is gone: a transport error quoting a URL with the code in it
+        refused(lambda: conn.authorize(answer))
+    out = capsys.readouterr()
+    texts += [out.out, out.err]
+    for record in caplog.records:
+        texts.append(record.getMessage())
+        if record.exc_info:
+            texts.append(logging.Formatter().formatException(record.exc_info))
+    haystack = "\n".join(texts)
+    assert len(secrets) >= 5
+    leaked = [s for s in secrets if s in haystack]
+    assert not leaked, f"{len(leaked)} secret(s) leaked"
+    assert "authoriz" in haystack.lower() or "login" in haystack.lower()

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-def test_wheel_installs_and_lists_the_five_adapters(tmp_path: Path) -> None:
+def test_wheel_installs_and_lists_the_shipped_adapters(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
         [
@@ -56,7 +56,7 @@ def test_wheel_installs_and_lists_the_five_adapters(tmp_path: Path) -> None:
         cwd=outside,
         timeout=120,
     ).stdout.split()
-    assert sorted(listed) == ["auth0", "edgetag", "ellipsis_drive", "parqex", "xerial"]
+    assert sorted(listed) == ["auth0", "edgetag", "ellipsis_drive", "oauth2", "oidc", "parqex", "xerial"]
     cli = subprocess.run(
         [str(env_dir / "bin" / "oauthkit"), "adapters"],
         capture_output=True,
