@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/oauthkit demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check oauthkit adapters tests
+	$(BIN)/ruff check oauthkit adapters tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict oauthkit

@@ -1,5 +1,11 @@
 """Refresh log: 1,000,000 events to a DataFrame, against the same frame built from plain lists.
 
+Profile (cProfile of ``to_frame``), when this missed at 1.53: a Python-level ``getattr`` per
+cell to build an object-dtype frame, then every column converted a second time to its dtype.
+Now each column is one ``map(attrgetter(...))`` converted once, straight to its dtype, and
+``Event`` has ``__slots__`` (smaller input, faster attribute reads): 1.18, peak 198 MB against
+the baseline's 257 MB.
+
 Run as ``python -m benchmarks.refresh_log memory {oauthkit|baseline} N`` it measures one side's
 peak memory in a fresh process and prints it as JSON (used by `run`).
 """
