@@ -20,6 +20,27 @@ Settings: token_url (the token endpoint), client_id, client_secret, auth_method 
   back and keep ours otherwise.
 - expires_in is RECOMMENDED, not required: without it the token has no known expiry and is
   refreshed when the API answers 401 (oauthkit's reactive refresh).
+
+First tokens (conn.authorize()), the Authorization Code Grant (RFC 6749 section 4.1), with PKCE
+(RFC 7636) added:
+
+https://www.rfc-editor.org/rfc/rfc6749#section-4.1
+
+    GET /authorize?response_type=code&client_id=s6BhdRkqt3&state=xyz
+        &redirect_uri=https%3A%2F%2Fclient%2Eexample%2Ecom%2Fcb HTTP/1.1    (section 4.1.1)
+        (+ &code_challenge=...&code_challenge_method=S256, RFC 7636 section 4.3)
+
+    HTTP/1.1 302 Found
+    Location: https://client.example.com/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz   (4.1.2)
+
+    POST /token HTTP/1.1                                                     (section 4.1.3)
+    Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW
+    grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA
+    &redirect_uri=https%3A%2F%2Fclient%2Eexample%2Ecom%2Fcb   (+ &code_verifier=...)
+
+Settings: authorize_url, the authorization endpoint (section 3.1). It has no standard path, so
+it has no default: conn.authorize() without it is a ConfigError saying to set
+OAUTH2_AUTHORIZE_URL. Refreshing never needs it.
 """
 
 ADAPTER = {
@@ -35,6 +56,11 @@ ADAPTER = {
             "doc": "client_secret_basic | client_secret_post | none",
         },
         "scope": {"required": False, "doc": "a subset of the granted scope"},
+        "authorize_url": {
+            "required": False,
+            "doc": "the authorization endpoint, for conn.authorize() only, e.g. "
+            "https://auth.example.com/oauth/authorize",
+        },
         "refresh_token": {"secret": True},
     },
     "request": {
@@ -55,4 +81,21 @@ ADAPTER = {
     },
     "rotation": "if_present",
     "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "authorize": {
+        "url": "{authorize_url}",
+        # Section 3.3: scope is OPTIONAL and its values are the server's own; without one the
+        # server applies its default (or refuses, and says so). None here: authorize(scope="...")
+        # asks for one. The scope setting is not reused: it narrows refreshes, and an authorize
+        # section's scope is a fixed string, not a template over the settings.
+        "scope": None,
+        # PKCE S256 (RFC 7636; "S256" is Mandatory To Implement on servers that do PKCE, section
+        # 4.2). Safe where a server does not support it: "The authorization server MUST ignore
+        # unrecognized request parameters" (RFC 6749 sections 3.1 and 3.2).
+        "pkce": "S256",
+        # Section 4.1.3: POST {token_url}, form, code and redirect_uri, the client authenticated
+        # as auth_method says, exactly as the refresh request above (a public client, "none",
+        # sends its client_id: "if the client is not authenticating with the authorization
+        # server").
+        "exchange": {"grant_type": "authorization_code"},
+    },
 }

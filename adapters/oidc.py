@@ -13,13 +13,46 @@ https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
     {"access_token": "TlBN45jURg", "token_type": "Bearer", "refresh_token": "9yNOxJtZa5",
      "expires_in": 3600, "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjFlOWdkazcifQ..."}
 
-Settings: issuer, client_id, client_secret, scope; token_endpoint and auth_method come from the
-discovery document (fetched once per issuer per process) unless you set them.
+Settings: issuer, client_id, client_secret, scope; token_endpoint, auth_method and
+authorization_endpoint (conn.authorize() only) come from the discovery document (fetched once
+per issuer per process) unless you set them.
 - The document must name the same issuer (Discovery section 4.3); anything else is refused.
 - auth_method: with a client secret, client_secret_basic if listed, else client_secret_post;
   without one, none (a public client). An unlisted list means client_secret_basic (Discovery).
 - Rotation and id_token: taken when they come back (Core section 12.2: the id_token is optional
   on refresh).
+
+First tokens (conn.authorize()), the Authorization Code Flow (Core section 3.1), with PKCE
+(RFC 7636) added:
+
+https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
+
+    GET {authorization_endpoint}?response_type=code&scope=openid%20profile%20email
+        &client_id=s6BhdRkqt3&state=af0ifjsldkj
+        &redirect_uri=https%3A%2F%2Fclient.example.org%2Fcb                 (section 3.1.2.1)
+        (+ &code_challenge=...&code_challenge_method=S256)
+
+    HTTP/1.1 302 Found
+    Location: https://client.example.org/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj
+
+    POST {token_endpoint}                                                    (section 3.1.3.1)
+    Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW
+    grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA
+    &redirect_uri=https%3A%2F%2Fclient.example.org%2Fcb   (+ &code_verifier=...)
+
+- authorization_endpoint comes from the discovery document (REQUIRED there, Discovery section
+  3) unless you set it.
+- scope: "OpenID Connect requests MUST contain the openid scope value", so the default is
+  "openid"; authorize(scope="openid ...") replaces it, keep openid in it.
+- offline_access is not asked for by default. Many servers (Okta, Microsoft Entra ID, Auth0)
+  issue a refresh token only for it, but Core section 11 ties it to prompt=consent, and servers
+  that do not know it may refuse the whole request (invalid_scope: django-oauth-toolkit does).
+  Where the server wants it: authorize(scope="openid offline_access", params={"prompt": "consent"}).
+- PKCE S256 always, not read from code_challenge_methods_supported: the authorize section is
+  fixed data, S256 is Mandatory To Implement for servers that do PKCE (RFC 7636 section 4.2),
+  and servers that do not ignore unknown parameters (RFC 6749 sections 3.1 and 3.2).
+- No nonce: it is OPTIONAL in the code flow (section 3.1.2.1); the id_token is stored, not
+  validated (oauthkit keeps tokens alive, it does not log users in).
 """
 
 ADAPTER = {
@@ -34,6 +67,10 @@ ADAPTER = {
         "auth_method": {"required": False, "doc": "default: chosen from the discovery document"},
         "token_endpoint": {"required": False, "doc": "default: from the discovery document"},
         "scope": {"required": False, "doc": "a subset of the granted scope"},
+        "authorization_endpoint": {
+            "required": False,
+            "doc": "for conn.authorize() only; default: from the discovery document",
+        },
         "refresh_token": {"secret": True},
     },
     "request": {
@@ -54,4 +91,12 @@ ADAPTER = {
     },
     "rotation": "if_present",
     "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "authorize": {
+        "url": "{authorization_endpoint}",
+        "scope": "openid",  # offline_access left to the user (see above)
+        "pkce": "S256",  # not from code_challenge_methods_supported (see above)
+        # Section 3.1.3.1: POST {token_endpoint}, form, the client authenticated with the
+        # discovered (or set) auth_method, exactly as the refresh request above.
+        "exchange": {"grant_type": "authorization_code"},
+    },
 }

@@ -28,7 +28,8 @@ The dict format, with defaults (RFC 6749 section 6 unless the provider says othe
                    "refresh_expires": None, "default_lifetime": None},
       "rotation": "if_present",                  # always | never | if_present
       "discovery": None,  # or "{issuer}/.well-known/openid-configuration": fetched once per
-                          # process; its token_endpoint fills the setting token_endpoint and its
+                          # process; its token_endpoint and authorization_endpoint fill the
+                          # settings of those names (when declared) and its
                           # token_endpoint_auth_methods_supported picks the setting auth_method,
                           # unless the user set them
       "errors": {"invalid_grant_status": [], "invalid_grant_codes": ["invalid_grant"],

@@ -268,8 +268,8 @@ def describe(adapter: Adapter) -> list[str]:
     lines = [f"sends     {r.method} {_url(adapter)}"]
     if adapter.discovery:
         lines.append(
-            f"discovery token endpoint and client auth from {adapter.discovery} (once per process, "
-            "unless token_endpoint / auth_method are set)"
+            f"discovery endpoints and client auth from {adapter.discovery} (once per process; "
+            "settings the user set win)"
         )
     pairs = [(r.wire("grant_type"), r.grant_type)] if r.grant_type is not None else []
     pairs.append((r.wire("refresh_token"), "<refresh token>"))

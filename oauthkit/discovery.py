@@ -31,7 +31,8 @@ def discover(
     timeout: float,
     insecure_ok: bool,
 ) -> dict[str, str]:
-    """The settings an issuer's metadata supplies: ``token_endpoint`` and ``auth_method``."""
+    """The settings an issuer's metadata supplies: ``token_endpoint``, ``auth_method`` and
+    ``authorization_endpoint`` (for ``conn.authorize()``; absent from a document, left unset)."""
     assert adapter.discovery is not None
     url = adapter.discovery.format_map({k: v or "" for k, v in settings.items()})
     issuer = settings.get("issuer") or url
@@ -79,6 +80,9 @@ def discover(
                 )
             doc = _DISCOVERED[url] = parsed
     found = {"token_endpoint": str(doc["token_endpoint"])}
+    authorization = doc.get("authorization_endpoint")
+    if isinstance(authorization, str) and authorization:
+        found["authorization_endpoint"] = authorization
     supported = doc.get("token_endpoint_auth_methods_supported")
     chosen = settings.get("auth_method")
     if chosen and isinstance(supported, list) and chosen not in supported:

@@ -10,128 +10,18 @@ rotated-out refresh token.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from conftest import STANDARD_LIFETIME, Server, _post
 
 import oauthkit
 
-SERVERS = Path(__file__).parent / "servers"
-LIFETIME = 2  # seconds: short enough to watch a token expire
+LIFETIME = STANDARD_LIFETIME  # the servers' access-token lifetime (conftest.py starts them)
 pytestmark = pytest.mark.timeout(120)
-
-
-@dataclass
-class Server:
-    url: str
-    token_url: str
-    issuer: str
-    api_url: str
-    clients: dict[str, tuple[str, str | None]]  # auth method -> (client id, secret)
-    authorize: Callable[[str, str | None, str], str]  # (client id, secret, method) -> a refresh token
-
-
-def _start(script: str, *args: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OAUTHKIT_", "DJANGO_"))}
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVERS / script), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # the server prints its port once it listens
-    if not line:
-        proc.kill()
-        _, err = proc.communicate(timeout=10)
-        pytest.fail(f"{script} did not start:\n{err[-3000:]}")
-    return proc, json.loads(line)
-
-
-def _stop(proc: subprocess.Popen[str]) -> None:
-    proc.terminate()
-    try:
-        proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-
-
-def _post(
-    url: str, data: dict[str, str], client_id: str, secret: str | None, method: str
-) -> requests.Response:
-    """A token request with the client authenticated as ``method`` says (not through oauthkit)."""
-    auth = (client_id, secret) if method == "client_secret_basic" and secret else None
-    if method != "client_secret_basic":
-        data["client_id"] = client_id
-    if method == "client_secret_post" and secret:
-        data["client_secret"] = secret
-    return requests.post(url, data=data, auth=auth, timeout=10)
-
-
-def _password_grant(
-    token_url: str, user: dict[str, Any], scope: str
-) -> Callable[[str, str | None, str], str]:
-    def authorize(client_id: str, secret: str | None, method: str) -> str:
-        data = {"grant_type": "password", "username": user["username"], "password": user["password"]}
-        data["scope"] = scope
-        answer = _post(token_url, data, client_id, secret, method)
-        assert answer.status_code == 200, answer.text
-        return str(answer.json()["refresh_token"])
-
-    return authorize
-
-
-@pytest.fixture(scope="module")
-def authlib_server() -> Iterator[Server]:
-    proc, info = _start("authlib_server.py", str(LIFETIME))
-    url = f"http://127.0.0.1:{info['port']}"
-    clients = {c["auth_method"]: (cid, c["secret"]) for cid, c in info["clients"].items()}
-    try:
-        yield Server(
-            url=url,
-            token_url=url + "/oauth/token",
-            issuer=url,
-            api_url=url + "/api/me",
-            clients=clients,
-            authorize=_password_grant(url + "/oauth/token", info["user"], "profile"),
-        )
-    finally:
-        _stop(proc)
-
-
-@pytest.fixture(scope="module")
-def dot_server() -> Iterator[Server]:
-    proc, info = _start("dot_server.py", str(LIFETIME))
-    url = f"http://127.0.0.1:{info['port']}"
-    conf = info["confidential"]
-    clients = {
-        "client_secret_basic": (conf["client_id"], conf["secret"]),
-        "client_secret_post": (conf["client_id"], conf["secret"]),
-        "none": (info["public"]["client_id"], None),
-    }
-    try:
-        yield Server(
-            url=url,
-            token_url=url + "/o/token/",
-            issuer=url + "/o",
-            api_url=url + "/api/me",
-            clients=clients,
-            authorize=_password_grant(url + "/o/token/", info["user"], "openid read"),
-        )
-    finally:
-        _stop(proc)
 
 
 SERVER_FIXTURES = ["authlib_server", "dot_server"]

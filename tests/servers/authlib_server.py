@@ -2,9 +2,11 @@
 
 Run as a process: ``python authlib_server.py ACCESS_LIFETIME``. It prints one JSON line (port,
 clients, user) and serves until killed. Everything OAuth here is Authlib's: client
-authentication, the password grant that issues the first tokens, the refresh-token grant with
-rotation (``INCLUDE_NEW_REFRESH_TOKEN`` plus revoking the used token) and the RFC 6750 resource
-protector. The app only stores tokens in memory and serves an RFC 8414 metadata document
+authentication, the two grants that issue first tokens (the password grant, and the authorization
+code grant with PKCE, RFC 7636, optional), the refresh-token grant with rotation
+(``INCLUDE_NEW_REFRESH_TOKEN`` plus revoking the used token) and the RFC 6750 resource protector.
+The app only stores codes and tokens in memory, approves every authorization request as the one
+test user (no login page, no consent screen), and serves an RFC 8414 metadata document
 (validated by Authlib) at the OpenID discovery path.
 """
 
@@ -16,16 +18,21 @@ import sys
 import threading
 import time
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, grants
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.oauth2.rfc6749.models import AuthorizationCodeMixin
 from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from flask import Flask, jsonify
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 USER = {"id": 1, "username": "ada", "password": "analytical-engine"}
 SCOPE = "profile email"
+DEFAULT_SCOPE = "profile"  # an authorization request without scope (RFC 6749 section 3.3)
 _lock = threading.Lock()
 
 
@@ -39,11 +46,24 @@ class Client(ClientMixin):  # type: ignore[misc]
     def get_default_redirect_uri(self) -> str:
         return "http://127.0.0.1/callback"
 
-    def get_allowed_scope(self, scope: str) -> str:
+    def get_allowed_scope(self, scope: str | None) -> str:
+        if scope is None:
+            return DEFAULT_SCOPE
         return " ".join(s for s in scope.split() if s in SCOPE.split())
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri == self.get_default_redirect_uri()
+        # The registered http://127.0.0.1/callback, on any port: "The authorization server MUST
+        # allow any port to be specified at the time of the request for loopback IP redirect
+        # URIs" (RFC 8252 section 7.3).
+        parts = urlsplit(redirect_uri)
+        return (
+            parts.scheme == "http"
+            and parts.hostname == "127.0.0.1"
+            and parts.path == "/callback"
+            and not parts.query
+            and not parts.fragment
+            and "@" not in parts.netloc
+        )
 
     def check_client_secret(self, client_secret: str) -> bool:
         return self.secret is not None and client_secret == self.secret
@@ -52,10 +72,10 @@ class Client(ClientMixin):  # type: ignore[misc]
         return method == self.auth_method
 
     def check_response_type(self, response_type: str) -> bool:
-        return False
+        return response_type == "code"
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type in ("password", "refresh_token")
+        return grant_type in ("password", "authorization_code", "refresh_token")
 
 
 class Token(TokenMixin):  # type: ignore[misc]
@@ -90,13 +110,31 @@ class Token(TokenMixin):  # type: ignore[misc]
         return CLIENTS[self.client_id]
 
 
+class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
+    def __init__(self, code: str, client_id: str, redirect_uri: str, scope: str, request: Any) -> None:
+        self.code, self.client_id, self.redirect_uri, self.scope = code, client_id, redirect_uri, scope
+        self.code_challenge = request.payload.data.get("code_challenge")
+        self.code_challenge_method = request.payload.data.get("code_challenge_method")
+        self.issued_at = time.time()
+
+    def get_redirect_uri(self) -> str:
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def is_expired(self) -> bool:
+        return time.time() > self.issued_at + 60
+
+
 CLIENTS = {
     "basic-client": Client("basic-client", "basic-secret", "client_secret_basic"),
     "post-client": Client("post-client", "post-secret", "client_secret_post"),
     "public-client": Client("public-client", None, "none"),
 }
 TOKENS: list[Token] = []
-COUNTS = {"refreshes": 0, "discoveries": 0}
+CODES: dict[str, AuthorizationCode] = {}
+COUNTS = {"refreshes": 0, "discoveries": 0, "authorizations": 0, "code_exchanges": 0}
 
 
 class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):  # type: ignore[misc]
@@ -105,6 +143,33 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):  # type: igno
     def authenticate_user(self, username: str, password: str) -> dict[str, Any] | None:
         ok = username == USER["username"] and password == USER["password"]
         return USER if ok else None
+
+
+class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post", "none"]
+
+    def save_authorization_code(self, code: str, request: Any) -> None:
+        item = AuthorizationCode(
+            code, request.client.client_id, request.payload.redirect_uri, request.scope, request
+        )
+        with _lock:
+            CODES[code] = item
+            COUNTS["authorizations"] += 1
+
+    def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
+        with _lock:
+            item = CODES.get(code)
+        if item is None or item.client_id != client.client_id or item.is_expired():
+            return None
+        return item
+
+    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
+        with _lock:  # single use (RFC 6749 section 4.1.2)
+            CODES.pop(authorization_code.code, None)
+            COUNTS["code_exchanges"] += 1
+
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> dict[str, Any]:
+        return USER
 
 
 class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
@@ -140,10 +205,17 @@ def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
     app = Flask("authlib-server")
     app.config.update(
         OAUTH2_REFRESH_TOKEN_GENERATOR=True,
-        OAUTH2_TOKEN_EXPIRES_IN={"password": lifetime, "refresh_token": lifetime},
+        OAUTH2_TOKEN_EXPIRES_IN={
+            "password": lifetime,
+            "authorization_code": lifetime,
+            "refresh_token": lifetime,
+        },
     )
     server = AuthorizationServer(app, query_client=CLIENTS.get, save_token=save_token)
     server.register_grant(PasswordGrant)
+    # PKCE verified whenever the authorization request carried a challenge; not required, so a
+    # client without PKCE still works (as most servers behave).
+    server.register_grant(CodeGrant, [CodeChallenge(required=False)])
     server.register_grant(RefreshGrant)
     require_oauth = ResourceProtector()
     require_oauth.register_token_validator(Validator())
@@ -151,6 +223,15 @@ def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
     @app.post("/oauth/token")
     def issue_token() -> Any:
         return server.create_token_response()
+
+    @app.get("/oauth/authorize")
+    def authorize() -> Any:
+        # The test user is always signed in and approves at once: no login page, no consent.
+        try:
+            grant = server.get_consent_grant(end_user=USER)
+        except OAuth2Error as error:  # redirected once the redirect URI is validated, else shown
+            return server.handle_error_response(None, error)
+        return server.create_authorization_response(grant=grant, grant_user=USER)
 
     @app.get("/.well-known/openid-configuration")
     def metadata() -> Any:
@@ -162,7 +243,8 @@ def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
                 "authorization_endpoint": issuer + "/oauth/authorize",
                 "token_endpoint": issuer + "/oauth/token",
                 "response_types_supported": ["code"],
-                "grant_types_supported": ["password", "refresh_token"],
+                "grant_types_supported": ["authorization_code", "password", "refresh_token"],
+                "code_challenge_methods_supported": ["S256", "plain"],
                 "token_endpoint_auth_methods_supported": [
                     "client_secret_basic",
                     "client_secret_post",
@@ -185,12 +267,18 @@ def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
     return app
 
 
+class QuietHandler(WSGIRequestHandler):
+    # The test reads stderr only after the server stops: a request log could fill the pipe.
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
 def main() -> None:
     # Authlib refuses plain http unless told otherwise (read per request); only this process is told.
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     lifetime = int(sys.argv[1]) if len(sys.argv) > 1 else 3600
     holder: dict[str, str] = {}
-    httpd = make_server("127.0.0.1", 0, build(lifetime, holder), threaded=True)
+    httpd = make_server("127.0.0.1", 0, build(lifetime, holder), threaded=True, request_handler=QuietHandler)
     holder["issuer"] = f"http://127.0.0.1:{httpd.server_port}"
     clients = {c.client_id: {"secret": c.secret, "auth_method": c.auth_method} for c in CLIENTS.values()}
     print(json.dumps({"port": httpd.server_port, "clients": clients, "user": USER}), flush=True)

@@ -2,10 +2,14 @@
 
 Run as a process: ``python dot_server.py ACCESS_LIFETIME``. It migrates a fresh in-memory SQLite
 database (served from the migrating thread, so it lives as long as the process), creates a user
-and two applications (confidential and public, password grant), prints one JSON line (port,
+and four applications (confidential and public, for the password grant and for the authorization
+code grant: a django-oauth-toolkit application has one grant type), prints one JSON line (port,
 clients, user) and serves until killed. Everything OAuth here is django-oauth-toolkit's (on
-oauthlib): the token endpoint with refresh-token rotation (``ROTATE_REFRESH_TOKEN``, no grace
-period), OpenID Connect discovery and a protected view.
+oauthlib): the authorization endpoint (PKCE required, its default; loopback redirect URIs on any
+port, RFC 8252 section 7.3, its own matching), the token endpoint with refresh-token rotation
+(``ROTATE_REFRESH_TOKEN``, no grace period), OpenID Connect discovery and a protected view. The
+test user is signed in on the authorization endpoint by a middleware, and the code applications
+skip the consent screen (``skip_authorization``), so an authorization request is approved at once.
 """
 
 from __future__ import annotations
@@ -22,11 +26,29 @@ from django.urls import include, path
 USER = {"username": "grace", "password": "cobol-1959"}
 CONFIDENTIAL = {"client_id": "dot-confidential", "secret": "dot-secret-7f3a"}
 PUBLIC = {"client_id": "dot-public"}
+CODE_CONFIDENTIAL = {"client_id": "dot-code-confidential", "secret": "dot-code-secret-2c9e"}
+CODE_PUBLIC = {"client_id": "dot-code-public"}
+# Registered once, matched on any port (django-oauth-toolkit's RFC 8252 loopback rule).
+REDIRECT_URI = "http://127.0.0.1/callback"
 
 
 class QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def signed_in(get_response: Any) -> Any:
+    """Middleware: on the authorization endpoint the test user is always signed in (the only page
+    that needs a user; no sessions, no login form)."""
+
+    def middleware(request: Any) -> Any:
+        if request.path.startswith("/o/authorize"):
+            from django.contrib.auth import get_user_model
+
+            request.user = get_user_model().objects.get(username=USER["username"])
+        return get_response(request)
+
+    return middleware
 
 
 def me(request: Any) -> Any:
@@ -46,7 +68,9 @@ def configure(lifetime: int) -> None:
         ROOT_URLCONF=__name__,
         INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "oauth2_provider"],
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-        MIDDLEWARE=[],
+        MIDDLEWARE=[f"{__name__}.signed_in"],
+        # For django-oauth-toolkit's own error page (e.g. an unregistered redirect URI).
+        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
         USE_TZ=True,
         # Hashing is slow on purpose; nothing here needs it to be.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -92,6 +116,22 @@ def seed() -> None:
         **common,
     )
     app.objects.create(name="public", client_id=PUBLIC["client_id"], client_type=app.CLIENT_PUBLIC, **common)
+    code = {
+        **common,
+        "authorization_grant_type": app.GRANT_AUTHORIZATION_CODE,
+        "redirect_uris": REDIRECT_URI,
+        "skip_authorization": True,  # in-house application: no consent screen
+    }
+    app.objects.create(
+        name="code-confidential",
+        client_id=CODE_CONFIDENTIAL["client_id"],
+        client_secret=CODE_CONFIDENTIAL["secret"],
+        client_type=app.CLIENT_CONFIDENTIAL,
+        **code,
+    )
+    app.objects.create(
+        name="code-public", client_id=CODE_PUBLIC["client_id"], client_type=app.CLIENT_PUBLIC, **code
+    )
 
 
 def main() -> None:
@@ -102,7 +142,14 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     httpd = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=QuietHandler)
-    info = {"port": httpd.server_port, "confidential": CONFIDENTIAL, "public": PUBLIC, "user": USER}
+    info = {
+        "port": httpd.server_port,
+        "confidential": CONFIDENTIAL,
+        "public": PUBLIC,
+        "code_confidential": CODE_CONFIDENTIAL,
+        "code_public": CODE_PUBLIC,
+        "user": USER,
+    }
     print(json.dumps(info), flush=True)
     httpd.serve_forever()
 
