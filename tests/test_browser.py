@@ -164,26 +164,37 @@ def _history_total(text: str) -> int:
 IDLE = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
 
 
+PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
+# Every code cell queued ([*]) or run ([n]); then: all run, or the run was lost (a [ ] is back).
+ALL_QUEUED = (
+    f"() => {{ const ps = {PROMPTS};"
+    " return ps.length > 0 && ps.every(p => /\\[[0-9*]+\\]/.test(p.textContent)); }"
+)
+SETTLED = (
+    f"() => {{ const ps = {PROMPTS}; return ps.every(p => /\\[[0-9]+\\]/.test(p.textContent))"
+    " || ps.some(p => /\\[\\s*\\]/.test(p.textContent)); }"
+)
+ALL_RAN = f"() => {PROMPTS}.every(p => /\\[[0-9]+\\]/.test(p.textContent))"
+
+
 def _run_all_cells(page: Any, attempts: int = 3) -> None:
-    """Run > Run All Cells, once the kernel is idle; again if the run was lost (JupyterLab drops it
-    when a late kernel dialog restarts the kernel under it), until the first code cell has run."""
+    """Run > Run All Cells, once the kernel is idle, until every code cell has run. JupyterLab
+    drops the queue when a late kernel dialog replaces the kernel under it (seen in CI: the first
+    cell ran, the rest stayed unrun), so a run that loses cells is started again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    first_prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
     for _ in range(attempts):
         page.wait_for_selector(IDLE, timeout=60_000)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
         try:
-            page.wait_for_function(
-                "el => /\\[[0-9*]+\\]/.test(el.textContent)",
-                arg=first_prompt.element_handle(),
-                timeout=15_000,
-            )
-            return
+            page.wait_for_function(ALL_QUEUED, timeout=15_000)
+            page.wait_for_function(SETTLED, timeout=120_000)
         except PlaywrightTimeout:
             continue
-    raise AssertionError("Run All Cells never started the notebook")
+        if page.evaluate(ALL_RAN):
+            return
+    raise AssertionError("Run All Cells never ran the whole notebook")
 
 
 def test_dashboard_runs_live_in_jupyterlab(lab: Lab) -> None:
