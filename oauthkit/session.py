@@ -117,8 +117,8 @@ class Bridge:
     # ---- Authlib hooks ----------------------------------------------------------------------
     def request_hook(self, url: str, headers: Any, body: str) -> tuple[str, dict[str, str], str]:
         spec = self.adapter.request
-        # parse_qsl, not Authlib's url_decode: its validating regex was a tenth of a refresh's
-        # client-side cost (benchmarks/refresh.py). The body is Authlib's own urlencoded output.
+        # parse_qsl, not Authlib's url_decode, whose validating regex showed in the refresh
+        # profile (benchmarks/refresh.py). The body is Authlib's own urlencoded output.
         sent = dict(parse_qsl(body, keep_blank_values=True))
         refresh = sent.get("refresh_token")
         params: list[tuple[str, str]] = []
