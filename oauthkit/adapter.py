@@ -73,9 +73,9 @@ CLIENT_AUTH_METHODS = {"client_secret_basic": "basic", "client_secret_post": "bo
 ROTATIONS = ("always", "never", "if_present")
 EXPIRY_KINDS = ("seconds", "timestamp")
 TIMESTAMP_FORMATS = ("iso8601", "epoch", "epoch_ms")
-# The names a request can rename on the wire (e.g. Xerial's ``refreshToken``).
+# The names a request can rename on the wire (e.g. ``refreshToken``).
 WIRE_NAMES = ("grant_type", "refresh_token", "client_id", "client_secret", "scope")
-# ... and a code exchange (Ellipsis Drive calls the code ``authorization_code``).
+# ... and a code exchange (a provider may call the code ``authorization_code``).
 EXCHANGE_WIRE_NAMES = ("grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret")
 PKCE_METHODS = ("S256", "plain")
 # What an exchange or login inherits from the refresh request when it does not say otherwise.
@@ -441,9 +441,7 @@ class _Validator:
         declared = {s.name for s in settings}
         url = self.text(spec.get("url"), f"{path}.url")
         assert url is not None
-        for ref in template_fields(url):
-            if ref not in declared:
-                raise self.fail(f"{path}.url", f"refers to undeclared setting {{{ref}}}")
+        self.templated(url, f"{path}.url", settings)
         method = self.choice(str(spec.get("method", "POST")).upper(), f"{path}.method", METHODS)
         encoding = self.choice(spec.get("encoding", "form"), f"{path}.encoding", ENCODINGS)
         if method == "GET" and encoding != "query":
@@ -462,9 +460,7 @@ class _Validator:
         extra = self.mapping(spec.get("extra", {}), f"{path}.extra", tuple(spec.get("extra", {}) or ()))
         for key, tmpl in extra.items():
             self.text(tmpl, f"{path}.extra.{key}")
-            for ref in template_fields(tmpl):
-                if ref not in declared:
-                    raise self.fail(f"{path}.extra.{key}", f"refers to undeclared setting {{{ref}}}")
+            self.templated(tmpl, f"{path}.extra.{key}", settings)
         optional = spec.get("optional", ())
         if not isinstance(optional, (list, tuple)):
             raise self.fail(f"{path}.optional", "must be a list of setting names")

@@ -302,7 +302,7 @@ def describe(adapter: Adapter) -> list[str]:
 
 def _defaults(adapter: Adapter) -> dict[str, str]:
     values = {s.name: s.default for s in adapter.settings if s.default is not None}
-    # Defaults may refer to each other (Auth0: base_url = "https://{domain}"): expand what we can.
+    # Defaults may refer to each other (base_url = "https://{domain}"): expand what we can.
     for _ in range(3):
         for name, value in values.items():
             if all(ref in values for ref in template_fields(value)):

@@ -143,7 +143,7 @@ def authorize(
       with ``listen=False``. With ``listen`` it must be a loopback ``http`` URI, whose port (0: any
       free one) and path the one-shot server takes.
     - ``scope``: replaces the adapter's default scope; ``params``: more authorization URL
-      parameters (Auth0's ``audience``).
+      parameters (e.g. an ``audience``).
     - ``listen=False``: return the ``AuthorizationRequest`` (its link) at once, for paste-back.
     - ``open_browser``: True opens the link with ``webbrowser``; a callable is called with it.
     - ``timeout``: seconds to wait for the redirect; the request stays pending afterwards.
@@ -363,7 +363,7 @@ class _Dialect:
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, f"<{fingerprint(secret)}>")
-        # Also by parameter name: a library's message may quote the request URL (parqex).
+        # Also by parameter name: a library's message may quote the request URL.
         return redact_params(self.conn._redact(text))
 
     def context(self, request: TokenRequest, sent_at: float) -> Context:
@@ -445,13 +445,14 @@ def _obtain(conn: Connection, trigger: str, send: Callable[[], Token], redact: C
         conn.store.append([event])
         log.warning("%s %s failed: %s", conn.key, trigger, redact(str(error)))
         conn._notify(event)
-        # Library exceptions may quote the request URL (parqex: code and secret in it): drop them.
+        # Library exceptions may quote the request URL (query-string adapters put the code and the
+        # secret there): drop them.
         cause = None if isinstance(exc, (OAuthKitError, *transport_exceptions())) else exc
         raise error from cause
     if token.refresh_token is None:
         log.warning(
             "%s: the provider issued no refresh token; this access token cannot be refreshed "
-            "(Auth0: ask for the offline_access scope)",
+            "(many providers issue one only for the offline_access scope)",
             conn.key,
         )
     return _store(conn, token, trigger, t0)

@@ -40,9 +40,6 @@ LOG_COLUMNS = [
     "access_fp",
     "error",
 ]
-# Two different providers, so each scenario's rows stand apart in the log.
-FAILING_PROVIDER = "auth0"
-REVOKED_PROVIDER = "xerial"
 POLL_INTERVAL = 0.25  # seconds between two API calls to the same provider
 
 
@@ -169,9 +166,12 @@ class _Demo:
         self.connections[name] = self._connect(name, refresh_token=provider.new_grant())
 
     def run(self, seconds: float) -> None:
+        # Any emulator can play either part (the library knows no provider by name): the first
+        # has the outage, the last the revoked grant, so each scenario's rows stand apart.
+        names = list(self.providers)
         scenarios = [
-            (seconds / 3, self.provider_outage, FAILING_PROVIDER),
-            (2 * seconds / 3, self.revoked_grant, REVOKED_PROVIDER),
+            (seconds / 3, self.provider_outage, names[0]),
+            (2 * seconds / 3, self.revoked_grant, names[-1]),
         ]
         deadline = self.started + seconds
         next_round = time.monotonic()

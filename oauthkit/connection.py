@@ -255,8 +255,8 @@ class Connection:
         )
 
     def login(self, **credentials: str) -> Token:
-        """Obtain the first tokens with a password-style login (Xerial: ``email=``, ``password=``)
-        and store them; the credentials are sent once and never stored."""
+        """Obtain the first tokens with a password-style login and store them. The credentials
+        are the adapter's declared ones (e.g. ``email=``, ``password=``), sent once, never stored."""
         from .authorize import login
 
         return login(self, credentials)
@@ -524,7 +524,7 @@ class _Attempts:
                 return 0.0
         if error.__cause__ is None:
             # requests and httpx quote the request URL in their messages, query-string secrets
-            # included (parqex): keep them out of the traceback a notebook prints.
+            # included (query-string adapters): keep them out of the traceback a notebook prints.
             error.__suppress_context__ = True
         raise error
 

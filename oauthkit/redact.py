@@ -1,7 +1,7 @@
 """Keeps secrets out of log lines written by the HTTP libraries underneath oauthkit.
 
 requests/urllib3 (DEBUG) and httpx (INFO) log request URLs, and a provider that takes its
-parameters in the query string (parqex) puts the client secret and refresh token there. A
+parameters in the query string puts the client secret and refresh token there. A
 filter on those loggers replaces the values of secret parameters with a fingerprint.
 """
 

@@ -2,7 +2,7 @@
 
 Pure functions over (adapter, status, headers, body): no HTTP library is imported here, so the
 requests and httpx bridges share one reading of every provider. Authlib would accept any JSON
-object without an ``error`` key as a token (Xerial's 401 body included); nothing reaches Authlib
+object without an ``error`` key as a token (a ``{"code": 401, ...}`` body included); nothing reaches Authlib
 until it has passed through ``read_token``.
 """
 

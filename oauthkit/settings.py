@@ -1,6 +1,6 @@
 """A connection's settings, read later-wins from: adapter defaults < .env < environment < keywords.
 
-Environment names are ``{ADAPTER}_{SETTING}`` upper-cased (``XERIAL_REFRESH_TOKEN``); a connection
+Environment names are ``{ADAPTER}_{SETTING}`` upper-cased (``ACME_REFRESH_TOKEN``); a connection
 named other than ``default`` reads ``{ADAPTER}_{NAME}_{SETTING}``. The ``.env`` file is read with
 python-dotenv without touching ``os.environ``.
 """
@@ -71,7 +71,7 @@ def resolve(
             value = overrides[name]
         values[name] = None if value is None else str(value)
 
-    # Defaults may be templates over other settings (Auth0: base_url = "https://{domain}").
+    # Defaults may be templates over other settings (base_url = "https://{domain}").
     for name, setting in declared.items():
         value = values[name]
         if value is not None and value == setting.default and template_fields(value):

@@ -6,13 +6,14 @@ adapter against a local server on 127.0.0.1 that records the request and answers
 
     from oauthkit.testing import verify
 
-    token = verify("auth0", {
-        "request": {"method": "POST", "path": "/oauth/token",
-                    "form": {"grant_type": "refresh_token", "client_id": "abc",
-                             "client_secret": "s3cr3t", "refresh_token": "r-1"}},
-        "response": {"body": {"access_token": "eyJ...MoQ", "expires_in": 86400,
+    token = verify("oauth2", {  # RFC 6749 section 6 and 5.1
+        "request": {"method": "POST", "path": "/token",
+                    "headers": {"Authorization": "Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW"},
+                    "form": {"grant_type": "refresh_token",
+                             "refresh_token": "tGzv3JOkF0XG5Qx2TlKWIA"}},
+        "response": {"body": {"access_token": "2YotnFZFEjr1zCsicMWpAA", "expires_in": 3600,
                               "token_type": "Bearer"}},
-        "expect": {"lifetime": 86400},
+        "expect": {"lifetime": 3600},
     })
 
 ``verify`` returns the Token the adapter read, or raises ``ContractMismatch`` (an
@@ -456,7 +457,7 @@ def _keys(value: Any, path: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
 
 def _basic(value: Any, headers: dict[str, str]) -> tuple[str, str] | None:
     """Basic credentials from ``basic`` ([user, password] or "user:password"), or decoded from a
-    documented ``Authorization: Basic ...`` header (EdgeTag's page shows only the header)."""
+    documented ``Authorization: Basic ...`` header (some pages show only the header)."""
     for key in [k for k in headers if k.lower() == "authorization"]:
         scheme, _, encoded = headers[key].partition(" ")
         if scheme.lower() == "basic" and value is None:

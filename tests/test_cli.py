@@ -102,20 +102,21 @@ def test_demo_exits_0_and_summarizes_every_provider(demo: DemoRun) -> None:
 
 
 def test_demo_shows_invalid_grant_and_the_503_retry(demo: DemoRun) -> None:
+    outage, revoked_name = PROVIDERS[0], PROVIDERS[-1]  # the demo's two scenarios, by position
     out = demo.result.stdout
-    assert "InvalidGrant: [xerial/default] the refresh token is expired, revoked" in out
+    assert f"InvalidGrant: [{revoked_name}/default] the refresh token is expired, revoked" in out
     log = [line.split() for line in section(out, "Refresh log")]
     header, rows = log[0], log[1:]
     col = {name: i for i, name in enumerate(header)}
-    auth0 = [r for r in rows if r[col["adapter"]] == "auth0"]
+    outage_rows = [r for r in rows if r[col["adapter"]] == outage]
     retried = [
         (a, b)
-        for a, b in itertools.pairwise(auth0)
+        for a, b in itertools.pairwise(outage_rows)
         if (a[col["outcome"]], a[col["attempt"]], a[col["http_status"]]) == ("error", "1", "503")
         and (b[col["outcome"]], b[col["attempt"]], b[col["http_status"]]) == ("ok", "2", "200")
     ]
-    assert len(retried) == 1, "\n".join(" ".join(r) for r in auth0)
-    revoked = [r for r in rows if r[col["adapter"]] == "xerial" and r[col["outcome"]] == "error"]
+    assert len(retried) == 1, "\n".join(" ".join(r) for r in outage_rows)
+    revoked = [r for r in rows if r[col["adapter"]] == revoked_name and r[col["outcome"]] == "error"]
     assert [r[col["error"]] for r in revoked] == ["InvalidGrant"]
 
 
