@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import oauthkit
 from oauthkit.connection import Connection
+from oauthkit.errors import describe_error
 from oauthkit.store import Event
 
 if TYPE_CHECKING:
@@ -41,10 +42,6 @@ LOG_COLUMNS = [
     "error",
 ]
 POLL_INTERVAL = 0.25  # seconds between two API calls to the same provider
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
 
 
 def _log_table(history: pd.DataFrame, columns: Sequence[str], *, dates: bool) -> str:
@@ -140,7 +137,7 @@ class _Demo:
                 response = conn.session.get(self.providers[name].api_url, timeout=10)
             except oauthkit.OAuthKitError as exc:
                 self.failed_calls += 1
-                self.say(f"{name:<15} API call failed: {_describe(exc)}")
+                self.say(f"{name:<15} API call failed: {describe_error(exc)}")
                 continue
             if response.status_code != 200:
                 self.failed_calls += 1
@@ -158,7 +155,7 @@ class _Demo:
         try:
             self.connections[name].refresh()
         except oauthkit.InvalidGrant as exc:
-            self.say(_describe(exc))
+            self.say(describe_error(exc))
         else:
             raise RuntimeError(f"{name}: refresh succeeded after the grant was revoked")
         self.say(f"--- {name}: the user authorizes again; reconnect with the new refresh token")
@@ -305,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except oauthkit.OAuthKitError as exc:  # typed errors are messages for the user, not bugs
-        print(_describe(exc), file=sys.stderr)
+        print(describe_error(exc), file=sys.stderr)
         return 1
     return code
 

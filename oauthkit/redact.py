@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from urllib.parse import urlsplit, urlunsplit
 
 from .token import fingerprint
 
@@ -59,3 +60,13 @@ def install() -> None:
     _installed.set()
     for name in HTTP_LOGGERS:
         logging.getLogger(name).addFilter(RedactingFilter())
+
+
+def redacted_url(url: str) -> str:
+    """A URL without its password (``redis://:pw@host`` must not reach a repr, a log or a cell)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port is not None else "")
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -135,13 +135,13 @@ def test_closing_the_widget_stops_its_timer_thread_and_subscription(
     dash = oauthkit.dashboard(conn)
     thread = dash.ticker.thread
     assert thread.is_alive() and thread.daemon
+    assert dash._on_refresh in oauthkit.connection._listeners
     dash.close()
     assert not thread.is_alive()
     assert thread not in threading.enumerate()
-    before = rows(dash)
-    conn.refresh()
-    time.sleep(0.3)
-    assert rows(dash) == before  # unsubscribed: the closed widget hears nothing
+    # Unsubscribed: the closed widget hears nothing. (Its frame only changes on the stopped
+    # ticker thread, so counting rows could not tell.)
+    assert dash._on_refresh not in oauthkit.connection._listeners
     assert "closed" in repr(dash)
 
 
@@ -239,3 +239,32 @@ def test_lifetimes_and_summary_tabs_render_when_shown(
     dash.tabs.selected_index = 2
     wait_for(lambda: "oauthkit-summary" in dash.summary.value)
     assert "<code>auth0</code>" in dash.summary.value and "0%" in dash.summary.value
+
+
+def test_a_new_connection_in_the_log_keeps_the_history_filter_and_page() -> None:
+    from oauthkit.log import to_frame
+    from oauthkit.notebook.history_view import HistoryView
+
+    def event(i: int, name: str) -> Event:
+        return Event(
+            at=1_700_000_000.0 + i, connection=name, adapter="auth0", trigger="proactive", outcome="ok"
+        )
+
+    events = [event(i, "lab" if i % 2 else "default") for i in range(100)]
+    view = HistoryView(to_frame(events), page_size=10)
+    view.connection.value = "auth0/default"
+    view.turn(+2)
+    assert view.count.value == "rows 21–30 of 50"
+    renders: list[int] = []
+    original = view.render
+
+    def counting_render() -> None:
+        renders.append(1)
+        original()
+
+    view.render = counting_render  # type: ignore[method-assign]
+    view.set_frame(to_frame([*events, event(100, "new")]))
+    assert [v for _, v in view.connection.options] == ["", "auth0/default", "auth0/lab", "auth0/new"]
+    assert view.connection.value == "auth0/default" and view.page == 2
+    assert view.count.value == "rows 21–30 of 50" and len(renders) == 1
+    view.close()

@@ -11,8 +11,8 @@ from datetime import timedelta
 import oauthkit
 import oauthkit.sandbox as sb
 from oauthkit.notebook import adapter_table
-from oauthkit.notebook.html import safe_url
 from oauthkit.notebook.status import countdown_text, duration, token_status
+from oauthkit.redact import redacted_url
 from oauthkit.token import Token, fingerprint, utc
 
 
@@ -69,9 +69,9 @@ def test_connection_html_before_and_after_the_first_refresh(memory_store: str) -
 
 
 def test_store_urls_lose_their_password() -> None:
-    assert safe_url("redis://:hunter2@cache:6379/0") == "redis://:***@cache:6379/0"
-    assert safe_url("redis://me:hunter2@cache/0") == "redis://me:***@cache/0"
-    assert safe_url("sqlite:////tmp/tokens.db") == "sqlite:////tmp/tokens.db"
+    assert redacted_url("redis://:hunter2@cache:6379/0") == "redis://:***@cache:6379/0"
+    assert redacted_url("redis://me:hunter2@cache/0") == "redis://me:***@cache/0"
+    assert redacted_url("sqlite:////tmp/tokens.db") == "sqlite:////tmp/tokens.db"
 
 
 def test_adapter_and_adapter_table_html() -> None:

@@ -7,8 +7,9 @@ from conftest import _free_port
 
 import oauthkit
 import oauthkit.sandbox as sb
+from oauthkit.redact import redacted_url
 from oauthkit.store import Key, Record, StaleWrite, open_store
-from oauthkit.store.redis import RedisStore, redacted_url
+from oauthkit.store.redis import RedisStore
 
 
 def test_tokens_and_log_roundtrip(redis_url: str) -> None:

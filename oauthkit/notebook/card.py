@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from ..errors import OAuthKitError
+from ..errors import OAuthKitError, describe_error
+from ..token import utc
 from .html import badge, code, esc, rows_table
 from .status import (
     COLOURS,
@@ -45,17 +46,7 @@ AUTO_BACKOFF_S = 2.0
 AUTO_BACKOFF_MAX_S = 60.0
 
 
-def describe_error(exc: BaseException) -> str:
-    """What the card shows for a failed refresh: the typed error's message, never a traceback.
-    oauthkit's errors are built without secrets; anything else is reduced to its class name."""
-    if isinstance(exc, OAuthKitError):
-        return f"{type(exc).__name__}: {exc}"
-    return f"{type(exc).__name__}: refresh failed unexpectedly (details in the oauthkit log)"
-
-
 def _event_time(event: Event) -> str:
-    from ..token import utc
-
     return short_when(utc(event.at))
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
+import pandas as pd
 
 from ..connection import Connection, connect, live_connections, subscribe
 from ..errors import OAuthKitError
@@ -26,9 +26,6 @@ from .html import esc
 from .plot import figure_png, plot_lifetimes
 from .tables import summary_table_html
 from .ticker import Ticker
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 HISTORY_TAB, LIFETIMES_TAB, SUMMARY_TAB = 0, 1, 2
 # The timeline's "now" line moves; redraw it this often while the tab is shown, even without news.
@@ -144,8 +141,6 @@ class Dashboard(widgets.VBox):  # type: ignore[misc]
             pending, self._pending = self._pending, []
         if not pending:
             return
-        import pandas as pd
-
         pending.sort(key=lambda e: e.at)
         new = to_frame(pending)
         self.frame = new if self.frame.empty else pd.concat([self.frame, new], ignore_index=True)

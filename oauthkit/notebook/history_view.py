@@ -23,6 +23,7 @@ class HistoryView(widgets.VBox):  # type: ignore[misc]
         self.page_size = page_size
         self.page = 0
         self._lock = threading.RLock()
+        self._syncing_options = False
         self.frame = frame
         self._keys = self._key_column(frame)
         self.connection = widgets.Dropdown(description="connection", options=[("all", ALL)], value=ALL)
@@ -71,13 +72,25 @@ class HistoryView(widgets.VBox):  # type: ignore[misc]
 
     def _update_options(self) -> None:
         options = [("all", ALL)] + [(str(k), str(k)) for k in self._keys.drop_duplicates().sort_values()]
-        if options != list(self.connection.options):
+        if options == list(self.connection.options):
+            return
+        # Replacing the options selects "all" and back: that is not the user changing the filter,
+        # so the page stays and the caller renders once.
+        with self._lock:
             current = self.connection.value
-            self.connection.options = options
-            self.connection.value = current if any(v == current for _, v in options) else ALL
+            self._syncing_options = True
+            try:
+                self.connection.options = options
+                self.connection.value = current if any(v == current for _, v in options) else ALL
+            finally:
+                self._syncing_options = False
+            if self.connection.value != current:  # the chosen connection left the log
+                self.page = 0
 
     def _filter_changed(self, _change: Any) -> None:
         with self._lock:
+            if self._syncing_options:
+                return
             self.page = 0
             self.render()
 

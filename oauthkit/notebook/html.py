@@ -11,8 +11,8 @@ import html
 import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
+from ..redact import redacted_url
 from ..token import Token, default_leeway, fingerprint
 from .status import COLOURS, countdown_text, duration, token_status, when
 
@@ -55,18 +55,6 @@ def rows_table(rows: Iterable[tuple[str, str]], css_class: str) -> str:
     return f"<table class='{css_class}' style='{TABLE}'>{body}</table>"
 
 
-def safe_url(url: str) -> str:
-    """A store URL without a password (``redis://:pw@host`` must not reach an output cell)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" if parts.username else f":***@{host}"
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 # ---- Token -------------------------------------------------------------------------------
 def token_rows(token: Token) -> list[tuple[str, str]]:
     rows = [
@@ -106,7 +94,7 @@ def connection_html(conn: Connection) -> str:
     rows += [
         ("rotations", esc(conn.rotations)),
         ("refresh leeway", esc(duration(conn.leeway))),
-        ("store", code(safe_url(conn.store.url))),
+        ("store", code(redacted_url(conn.store.url))),
     ]
     return f"<div class='oauthkit-connection' style='{BOX}'>{head}{rows_table(rows, '')}</div>"
 

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .html import esc, safe_url
+from ..redact import redacted_url
+from ..token import utc
+from .html import esc
 from .plot import figure_png, plot_lifetimes
 from .status import when
 from .tables import history_table_html, summary_table_html
@@ -39,8 +41,6 @@ def render_report(
     max_rows: int = MAX_LOG_ROWS,
 ) -> str:
     """The report as one HTML document (UTF-8 text)."""
-    from ..token import utc
-
     png = figure_png(plot_lifetimes(history, title=None))
     image = base64.b64encode(png).decode("ascii")
     newest_first = history.iloc[::-1].head(max_rows)
@@ -51,7 +51,7 @@ def render_report(
     )
     meta = f"generated {esc(when(utc(time.time())))}"
     if source:
-        meta += f" from <code>{esc(safe_url(source))}</code>"
+        meta += f" from <code>{esc(redacted_url(source))}</code>"
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{esc(title)}</title><style>{PAGE_STYLE}</style></head><body>"

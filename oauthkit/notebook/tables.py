@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
+
+from ..log import summarize
 from .html import GRID_TD, GRID_TH, TABLE, esc
 from .status import COLOURS, FAILED, VALID, duration
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # (log column, heading) in display order; "connection" shows adapter/connection.
 HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -37,8 +37,6 @@ def _missing(value: Any) -> bool:
     if value is None:
         return True
     try:
-        import pandas as pd
-
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
@@ -113,8 +111,6 @@ def _summary_cell(column: str, value: Any) -> str:
 
 def summary_table_html(history: pd.DataFrame, *, css_class: str = "oauthkit-summary") -> str:
     """Per adapter, from ``oauthkit.log.summarize``: refreshes, failure rate, latency, lifetime."""
-    from ..log import summarize
-
     summary = summarize(history)
     head = f"<th style='{GRID_TH}'>adapter</th>" + "".join(
         f"<th style='{GRID_TH}'>{esc(title)}</th>" for _, title in SUMMARY_COLUMNS

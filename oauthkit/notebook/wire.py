@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 SHOWN_PARAMS = frozenset({"grant_type", "scope"})
 SHOWN_FIELDS = frozenset(
-    {"token_type", "scope", "expires_in", "expires", "expires_at", "refresh_expires_in", "type", "code"}
+    {"token_type", "scope", "expires_in", "expires", "expires_at", "refresh_expires_in", "type"}
 )
 
 

@@ -15,9 +15,9 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import StoreError
+from ..redact import redacted_url
 from ..token import Token
 from .base import UNCHECKED, Event, Key, Record, StaleWrite, Store, _Unchecked
 
@@ -39,15 +39,6 @@ return 1
 
 def _fp(secret: str | None) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest() if secret else ""
-
-
-def redacted_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        host = parts.hostname or ""
-        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
 
 
 class RedisStore(Store):
