@@ -20,10 +20,8 @@ Codes, verifiers and passwords are secrets: they never reach a message, a log li
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import html
-import json
 import logging
 import secrets
 import socket
@@ -34,14 +32,12 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import requests
-from authlib.common.urls import add_params_to_uri, url_decode
 from authlib.integrations.requests_client import OAuth2Session
 
-from .adapter import AuthorizeSpec, LoginSpec, RequestSpec, TokenRequest, client_auth_kind, template_fields
-from .discovery import is_loopback
+from .adapter import AuthorizeSpec, LoginSpec, RequestSpec, TokenRequest
 from .errors import (
     AuthorizationError,
     ConfigError,
@@ -51,12 +47,14 @@ from .errors import (
     ProviderError,
     RateLimited,
     RefreshError,
+    frames_of,
 )
 from .redact import redact_params
 from .response import Context, read_token
 from .session import _TokenAnswer, answer_from_requests, token_from_result, transport_exceptions
 from .store import Record
 from .token import Token, fingerprint
+from .urls import is_loopback
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -194,9 +192,9 @@ def start(
             connection=conn.name,
             hint="pass scope= and redirect_uri= to authorize(); state and PKCE are oauthkit's",
         )
-    values = _values(conn)
+    values = conn._bridge.template_values()
     extra = {**{key: tmpl.format_map(values) for key, tmpl in spec.extra.items()}, **extra}
-    endpoint = _url(conn, spec.url, "authorize.url")
+    endpoint = conn._bridge.url(spec.url, "authorization URL")
     state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64) if spec.pkce else None  # 86 characters (43 to 128)
     if spec.pkce == "plain":  # Authlib only derives S256 challenges; plain sends the verifier
@@ -225,8 +223,10 @@ def start(
 
 def complete_pending(conn: Connection, redirected_url: str) -> Token:
     """Finish the connection's pending authorization with the address the browser ended on."""
+    # Taken out under the lock, so two completions at once cannot both spend the code (a second
+    # use makes the provider revoke what the first bought, RFC 6749 section 4.1.2).
     with _PENDING_GUARD:
-        request = _PENDING.get(conn)
+        request = _PENDING.pop(conn, None)
     if request is None:
         raise AuthorizationError(
             "no authorization is in progress on this connection",
@@ -236,13 +236,12 @@ def complete_pending(conn: Connection, redirected_url: str) -> Token:
             hint="run conn.authorize() (or conn.authorize(listen=False)) first, on this connection object",
         )
     try:
-        token = complete(conn, request, redirected_url)
+        return complete(conn, request, redirected_url)
     except AuthorizationError as exc:
-        if exc.reason not in _KEEPS_PENDING:
-            _forget(conn, request)
+        if exc.reason in _KEEPS_PENDING:  # not an answer to it: the request still stands
+            with _PENDING_GUARD:
+                _PENDING.setdefault(conn, request)
         raise
-    _forget(conn, request)
-    return token
 
 
 def complete(conn: Connection, request: AuthorizationRequest, redirected_url: str) -> Token:
@@ -356,8 +355,8 @@ class _Dialect:
         self.conn = conn
         self.spec = spec
         self.settings = conn._bridge.settings
-        self.auth = _auth_kind(conn, spec)
-        self.url = _url(conn, spec.url, "token request url")
+        self.auth = conn._bridge.auth_kind(spec)
+        self.url = conn._bridge.url(spec.url, "token request URL")
         self._secrets = [s for s in secrets_ if s]
 
     def redact(self, text: str) -> str:
@@ -384,7 +383,7 @@ class _Dialect:
         """Authlib's custom client-auth method: it runs last, so it sees every parameter."""
         if body:
             text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
-            sent = list(url_decode(text))
+            sent = parse_qsl(text, keep_blank_values=True)
         else:  # a GET: Authlib put the parameters in the query string
             parts = urlsplit(uri)
             sent = parse_qsl(parts.query, keep_blank_values=True)
@@ -400,29 +399,9 @@ class _Dialect:
             for name, value in sent
             if not (name == "grant_type" and spec.grant_type is None)
         ]
-        values = _values(self.conn)
+        values = self.conn._bridge.template_values()
         params.extend((key, tmpl.format_map(values)) for key, tmpl in spec.extra.items())
-        client_id = self.settings.get("client_id") or ""
-        secret = self.settings.get("client_secret")
-        if self.auth == "basic":
-            raw = f"{client_id}:{secret or ''}".encode("latin-1")
-            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-        elif self.auth in ("body", "public"):
-            params.append((spec.wire("client_id"), client_id))
-            if secret and self.auth == "body":
-                params.append((spec.wire("client_secret"), secret))
-        for name in ("Content-Type", "Content-Length"):
-            headers.pop(name, None)
-        if spec.encoding == "query":
-            return add_params_to_uri(uri, params), headers, b""
-        if spec.encoding == "json":
-            data = json.dumps(dict(params)).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        else:
-            data = urlencode(params).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        headers["Content-Length"] = str(len(data))
-        return uri, headers, data
+        return self.conn._bridge.encode(spec, self.auth, uri, headers, params)
 
 
 # ---- storing, logging, errors --------------------------------------------------------------------
@@ -431,24 +410,22 @@ def _obtain(conn: Connection, trigger: str, send: Callable[[], Token], redact: C
     t0 = time.monotonic()
     try:
         token = send()
-    except Exception as exc:  # every failure becomes a typed, logged AuthorizationError
-        error = _as_authorization_error(conn, trigger, exc, redact)
+    except Exception as exc:  # every failure becomes a typed, logged AuthorizationError ...
+        failure: BaseException | None = exc
+    else:
+        failure = None
+    if failure is not None:  # ... raised out here, so no library exception is its __context__
+        error = _as_authorization_error(conn, trigger, failure, redact)
+        text = str(error)  # built from redacted parts: redacting it again would re-fingerprint
         event = conn._event(
-            trigger,
-            "error",
-            1,
-            t0,
-            http_status=error.status,
-            error=type(error).__name__,
-            detail=redact(str(error)),
+            trigger, "error", 1, t0, http_status=error.status, error=type(error).__name__, detail=text
         )
         conn.store.append([event])
-        log.warning("%s %s failed: %s", conn.key, trigger, redact(str(error)))
+        log.warning("%s %s failed: %s", conn.key, trigger, text)
         conn._notify(event)
-        # Library exceptions may quote the request URL (query-string adapters put the code and the
-        # secret there): drop them.
-        cause = None if isinstance(exc, (OAuthKitError, *transport_exceptions())) else exc
-        raise error from cause
+        if not isinstance(failure, (OAuthKitError, *transport_exceptions())):
+            log.debug("%s: unexpected %s at\n%s", conn.key, type(failure).__name__, frames_of(failure))
+        raise error
     if token.refresh_token is None:
         log.warning(
             "%s: the provider issued no refresh token; this access token cannot be refreshed "
@@ -568,13 +545,9 @@ def _failer(conn: Connection) -> Callable[..., AuthorizationError]:
     return fail
 
 
-def _forget(conn: Connection, request: AuthorizationRequest) -> None:
-    with _PENDING_GUARD:
-        if _PENDING.get(conn) is request:
-            del _PENDING[conn]
+# ---- settings ---------------------------------------------------------------------------------
 
 
-# ---- settings and URLs ------------------------------------------------------------------------
 def _authorize_spec(conn: Connection) -> AuthorizeSpec:
     if conn.adapter.authorize is None:
         raise ConfigError(
@@ -599,63 +572,6 @@ def _login_spec(conn: Connection) -> LoginSpec:
 
 def _by_hand(conn: Connection) -> str:
     return f"obtain a refresh token by hand and set {conn.adapter.env_name('refresh_token', conn.name)}"
-
-
-def _values(conn: Connection) -> dict[str, str]:
-    return {k: ("" if v is None else str(v)) for k, v in conn._bridge.settings.items()}
-
-
-def _auth_kind(conn: Connection, spec: RequestSpec) -> str:
-    """basic | body | public | none, as the refresh bridge resolves it (settings included)."""
-    if spec.client_auth == conn.adapter.request.client_auth:
-        return conn._bridge.auth
-    setting = spec.client_auth_setting
-    if setting is None:
-        return spec.client_auth
-    kind = client_auth_kind(conn._bridge.settings.get(setting) or "")
-    if kind is None:
-        raise ConfigError(
-            "unknown client auth method",
-            adapter=conn.adapter.name,
-            connection=conn.name,
-            hint=f"set {conn.adapter.env_name(setting, conn.name)} to client_secret_basic, "
-            "client_secret_post or none",
-        )
-    return kind
-
-
-def _url(conn: Connection, template: str, what: str) -> str:
-    """A URL template over the settings, refusing plain http to a remote host as refresh does
-    (unless the connection was allowed it: its own token URL is then plain http)."""
-    values = _values(conn)
-    for ref in template_fields(template):
-        if not values.get(ref):
-            env = conn.adapter.env_name(ref, conn.name)
-            raise ConfigError(
-                f"missing setting {ref!r} for the {what}",
-                adapter=conn.adapter.name,
-                connection=conn.name,
-                hint=f"set {env} in .env or the environment, or pass {ref}=... to connect()",
-            )
-    url = template.format_map(values)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"the {what} {url!r} is not an http(s) URL",
-            adapter=conn.adapter.name,
-            connection=conn.name,
-            hint="check the base_url setting",
-        )
-    token = urlsplit(conn._bridge.token_url)
-    allowed = token.scheme == "http" and not is_loopback(token.hostname)
-    if parts.scheme == "http" and not is_loopback(parts.hostname) and not allowed:
-        raise ConfigError(
-            f"refusing plain http to {parts.hostname} for the {what}",
-            adapter=conn.adapter.name,
-            connection=conn.name,
-            hint="use https, or connect(..., allow_insecure_http=True) if you really mean it",
-        )
-    return url
 
 
 def _answer_params(redirected_url: str) -> dict[str, str]:

@@ -10,11 +10,10 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, overload
-from urllib.parse import urlsplit
 
 from .adapter import Adapter
-from .discovery import discover, is_loopback
-from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError
+from .discovery import discover
+from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError, frames_of
 from .registry import get_adapter
 from .retry import Retry
 from .session import (
@@ -86,8 +85,7 @@ class Connection:
         self._leeway = leeway
         seed = settings.pop(SEED_SETTING, None)
         self._secrets: list[str] = [v for k, v in settings.items() if v and k in adapter.secret_settings]
-        self._bridge = Bridge(adapter, settings, name, self._redact)
-        self._check_url(allow_insecure_http)
+        self._bridge = Bridge(adapter, settings, name, self._redact, insecure_ok=allow_insecure_http)
         self._session: OAuth2Session | None = None
         self._session_guard = threading.Lock()
         self._record = self._initial_record(seed)
@@ -97,23 +95,6 @@ class Connection:
             _live[id(self)] = self
 
     # ---- construction helpers ------------------------------------------------------------
-    def _check_url(self, allow_insecure_http: bool) -> None:
-        parts = urlsplit(self._bridge.token_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(
-                f"the token URL {self._bridge.token_url!r} is not an http(s) URL",
-                adapter=self.adapter.name,
-                connection=self.name,
-                hint=f"check {self.adapter.env_name('base_url', self.name)}",
-            )
-        if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
-            raise ConfigError(
-                f"refusing to send secrets over plain http to {parts.hostname}",
-                adapter=self.adapter.name,
-                connection=self.name,
-                hint="use https, or pass allow_insecure_http=True if you really mean it",
-            )
-
     def _initial_record(self, seed: str | None) -> Record:
         stored = self.store.load(self.key)
         seed_id = _seed_id(seed) if seed else None
@@ -346,9 +327,10 @@ class Connection:
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout
                     )
                     return attempts.succeeded(token_from_result(result))
-                except Exception as exc:  # every failure becomes a typed, logged error
-                    wait = attempts.failed(exc)
-                time.sleep(wait)
+                except Exception as exc:  # every failure becomes a typed, logged error ...
+                    failure: BaseException = exc
+                # ... handled out here, so the library's exception is not its __context__
+                time.sleep(attempts.failed(failure))
 
     async def _arefresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         import anyio
@@ -371,8 +353,8 @@ class Connection:
                     )
                     return attempts.succeeded(token_from_result(result))
                 except Exception as exc:
-                    wait = attempts.failed(exc)
-                await anyio.sleep(wait)
+                    failure: BaseException = exc
+                await anyio.sleep(attempts.failed(failure))
         finally:
             lock.__exit__(None, None, None)
 
@@ -465,7 +447,8 @@ class Connection:
                 detail=type(exc).__name__,
                 hint="this is a bug in oauthkit or the adapter; the stored token was kept",
             )
-            error.__cause__ = exc
+            # Not chained: its message may quote a URL or a body. The frames (no values) help.
+            log.debug("%s: unexpected %s at\n%s", self.key, type(exc).__name__, frames_of(exc))
         event = self._event(
             trigger,
             "error",
@@ -522,11 +505,7 @@ class _Attempts:
             self.conn._adopt_stored()
             if self.conn._record.refresh_token != self.sent:
                 return 0.0
-        if error.__cause__ is None:
-            # requests and httpx quote the request URL in their messages, query-string secrets
-            # included (query-string adapters): keep them out of the traceback a notebook prints.
-            error.__suppress_context__ = True
-        raise error
+        raise error  # outside any except block (see the loops): no library exception chained
 
 
 def connect(

@@ -5,18 +5,17 @@ Fetched once per URL per process; the only network access outside a refresh.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import threading
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
 from .adapter import Adapter, choose_client_auth
 from .errors import ConfigError, OAuthKitError, TransportError
 from .session import answer_from_requests
+from .urls import endpoint_url
 
 # Discovery documents by URL: fetched once per process (OpenID Connect Discovery 1.0, RFC 8414).
 _DISCOVERED: dict[str, dict[str, Any]] = {}
@@ -34,8 +33,17 @@ def discover(
     """The settings an issuer's metadata supplies: ``token_endpoint``, ``auth_method`` and
     ``authorization_endpoint`` (for ``conn.authorize()``; absent from a document, left unset)."""
     assert adapter.discovery is not None
-    url = adapter.discovery.format_map({k: v or "" for k, v in settings.items()})
-    issuer = settings.get("issuer") or url
+    # Plain-http metadata could name any token endpoint, and the secrets would follow it.
+    url = endpoint_url(
+        adapter, connection, settings, adapter.discovery, "discovery URL", insecure_ok=insecure_ok
+    )
+    # The issuer is the discovery URL before its /.well-known/ part (OpenID Discovery 4.3,
+    # RFC 8414 section 3.3), whatever the adapter calls the setting.
+    issuer = url.split("/.well-known/", 1)[0]
+    method_setting = adapter.request.client_auth_setting
+    needed = [k for k in ("token_endpoint", method_setting) if k and adapter.setting(k) is not None]
+    if needed and all(settings.get(k) for k in needed):
+        return {}  # the user named the endpoint and the method: nothing to fetch (works offline)
 
     def fail(problem: str, hint: str, cls: type[OAuthKitError] = ConfigError) -> OAuthKitError:
         return cls(
@@ -45,12 +53,6 @@ def discover(
             hint=hint,
         )
 
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (
-        parts.scheme == "http" and (insecure_ok or is_loopback(parts.hostname))
-    ):
-        # Plain-http metadata could name any token endpoint: the secrets would follow it.
-        raise fail(f"{url!r} is not an https URL", "use the https issuer URL")
     with _DISCOVERY_LOCK:  # one fetch per issuer even when many connections start at once
         doc = _DISCOVERED.get(url)
         if doc is None:
@@ -73,7 +75,7 @@ def discover(
                     "check the issuer setting: it is the URL before /.well-known/",
                 )
             named = parsed.get("issuer")
-            if settings.get("issuer") and isinstance(named, str) and named.rstrip("/") != issuer.rstrip("/"):
+            if isinstance(named, str) and named.rstrip("/") != issuer.rstrip("/"):
                 # OpenID Discovery 4.3: a document for another issuer is a mix-up, not a token endpoint.
                 raise fail(
                     f"the document names issuer {named!r}", "set the issuer exactly as the server names it"
@@ -83,26 +85,20 @@ def discover(
     authorization = doc.get("authorization_endpoint")
     if isinstance(authorization, str) and authorization:
         found["authorization_endpoint"] = authorization
-    supported = doc.get("token_endpoint_auth_methods_supported")
-    chosen = settings.get("auth_method")
-    if chosen and isinstance(supported, list) and chosen not in supported:
-        raise fail(
-            f"auth_method {chosen!r} is not supported", f"it supports: {', '.join(map(str, supported))}"
-        )
-    if not chosen:
-        picked = choose_client_auth(supported, bool(settings.get("client_secret")))
-        if picked is None:
+    if method_setting is not None:
+        supported = doc.get("token_endpoint_auth_methods_supported")
+        chosen = settings.get(method_setting)
+        if chosen and isinstance(supported, list) and chosen not in supported:
             raise fail(
-                f"no usable client auth method in {supported!r}",
-                "set client_secret, or auth_method to one the server supports",
+                f"{method_setting} {chosen!r} is not supported",
+                f"it supports: {', '.join(map(str, supported))}",
             )
-        found["auth_method"] = picked
+        if not chosen:
+            picked = choose_client_auth(supported, bool(settings.get("client_secret")))
+            if picked is None:
+                raise fail(
+                    f"no usable client auth method in {supported!r}",
+                    f"set client_secret, or {method_setting} to one the server supports",
+                )
+            found[method_setting] = picked
     return {k: v for k, v in found.items() if adapter.setting(k) is not None}
-
-
-def is_loopback(host: str | None) -> bool:
-    """127.0.0.0/8, ::1 or localhost: the only hosts plain http may carry secrets to."""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False

@@ -111,6 +111,22 @@ class TransportError(RefreshError):
     """The token endpoint could not be reached (DNS, connect, timeout, TLS)."""
 
 
+def frames_of(exc: BaseException) -> str:
+    """Where an exception was raised: file, line and source of each frame, never its message
+    (a library's message may quote a URL or a body). For the debug log of unexpected failures."""
+    import traceback
+
+    return "".join(traceback.format_tb(exc.__traceback__))
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a user: a typed error's message (built without secrets); anything else only
+    its class name, since a library's message may quote a URL or a body."""
+    if isinstance(exc, OAuthKitError):
+        return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: failed unexpectedly (details in the oauthkit log)"
+
+
 __all__ = [
     "AdapterError",
     "AuthorizationError",

@@ -32,10 +32,11 @@ from authlib.common.urls import add_params_to_uri
 from authlib.integrations.requests_client import OAuth2Session as _RequestsSession
 
 from . import redact as _redact_logs
-from .adapter import Adapter, client_auth_kind
+from .adapter import Adapter, RequestSpec, client_auth_kind
 from .errors import ConfigError, MalformedResponse, OAuthKitError, TransportError
 from .response import MAX_BODY_BYTES, Answer, Context, read_token
 from .token import Token
+from .urls import endpoint_url, template_values
 
 if TYPE_CHECKING:
     import httpx
@@ -76,21 +77,30 @@ class Bridge:
         settings: Mapping[str, str | None],
         connection: str,
         redact: Callable[[str], str],
+        *,
+        insecure_ok: bool = False,
     ) -> None:
         self.adapter = adapter
         self.settings = dict(settings)
         self.connection = connection
         self.redact = redact
-        self.token_url = adapter.request.url.format_map(self._template_values())
-        self.auth = self._auth_kind()
+        self.insecure_ok = insecure_ok
+        self.token_url = self.url(adapter.request.url, "token URL")
+        self.auth = self.auth_kind(adapter.request)
         self._secret_url_warned = threading.Event()
         _redact_logs.install()
 
-    def _auth_kind(self) -> str:
-        """basic | body | public | none: fixed by the adapter, or named by a setting."""
-        setting = self.adapter.request.client_auth_setting
+    def url(self, template: str, what: str) -> str:
+        """One of this connection's endpoints, checked (the plain-http rule included)."""
+        return endpoint_url(
+            self.adapter, self.connection, self.settings, template, what, insecure_ok=self.insecure_ok
+        )
+
+    def auth_kind(self, spec: RequestSpec) -> str:
+        """basic | body | public | none for a request: fixed by the adapter, or named by a setting."""
+        setting = spec.client_auth_setting
         if setting is None:
-            return self.adapter.request.client_auth
+            return spec.client_auth
         value = self.settings.get(setting) or ""
         kind = client_auth_kind(value)
         env = self.adapter.env_name(setting, self.connection)
@@ -111,8 +121,37 @@ class Bridge:
             )
         return kind
 
-    def _template_values(self) -> dict[str, str]:
-        return {k: ("" if v is None else str(v)) for k, v in self.settings.items()}
+    def template_values(self) -> dict[str, str]:
+        return template_values(self.settings)
+
+    def encode(
+        self, spec: RequestSpec, auth: str, uri: str, headers: Any, params: list[tuple[str, str]]
+    ) -> tuple[str, Any, bytes]:
+        """The last step of every token request (refresh, code exchange, login): the client's
+        credentials as ``auth`` says, then ``params`` where ``spec.encoding`` puts them."""
+        client_id = self.settings.get("client_id") or ""
+        secret = self.settings.get("client_secret")
+        params = list(params)
+        if auth == "basic":
+            # UTF-8: RFC 7617's charset; latin-1 would crash on a secret outside it.
+            raw = f"{client_id}:{secret or ''}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
+        elif auth in ("body", "public"):  # public: RFC 8414 "none", the client_id alone
+            params.append((spec.wire("client_id"), client_id))
+            if secret and auth == "body":
+                params.append((spec.wire("client_secret"), secret))
+        headers.pop("Content-Type", None)
+        headers.pop("Content-Length", None)
+        if spec.encoding == "query":
+            return add_params_to_uri(uri, params), headers, b""
+        if spec.encoding == "json":
+            data = json.dumps(dict(params)).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        else:
+            data = urlencode(params).encode("ascii")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Content-Length"] = str(len(data))
+        return uri, headers, data
 
     # ---- Authlib hooks ----------------------------------------------------------------------
     def request_hook(self, url: str, headers: Any, body: str) -> tuple[str, dict[str, str], str]:
@@ -130,7 +169,7 @@ class Bridge:
             value = self.settings.get(name)
             if value:
                 params.append((spec.wire(name), str(value)))
-        values = self._template_values()
+        values = self.template_values()
         params.extend((key, tmpl.format_map(values)) for key, tmpl in spec.extra.items())
 
         new_headers = {"Accept": "application/json"}
@@ -145,32 +184,10 @@ class Bridge:
     def client_auth(
         self, _auth: Any, method: str, uri: str, headers: Any, body: Any
     ) -> tuple[str, Any, bytes]:
-        spec = self.adapter.request
-        client_id = self.settings.get("client_id") or ""
-        secret = self.settings.get("client_secret")
-        creds: list[tuple[str, str]] = []
-        if self.auth == "basic":
-            raw = f"{client_id}:{secret or ''}".encode("latin-1")
-            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-        elif self.auth in ("body", "public"):  # public: RFC 8414 "none", the client_id alone
-            creds.append((spec.wire("client_id"), client_id))
-            if secret and self.auth == "body":
-                creds.append((spec.wire("client_secret"), secret))
-
-        if spec.encoding == "query":
-            uri = add_params_to_uri(uri, creds)
-            headers.pop("Content-Type", None)
-            headers.pop("Content-Length", None)
-            return uri, headers, b""
+        # request_hook already put the parameters in the URL (query) or the form body.
         text = body.decode("utf-8") if isinstance(body, bytes) else (body or "")
-        params = [*parse_qsl(text, keep_blank_values=True), *creds]
-        if spec.encoding == "json":
-            data = json.dumps(dict(params)).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        else:
-            data = urlencode(params).encode("ascii")
-        headers["Content-Length"] = str(len(data))
-        return uri, headers, data
+        params = parse_qsl(text, keep_blank_values=True)
+        return self.encode(self.adapter.request, self.auth, uri, headers, params)
 
     def response_hook(self, answer: Answer) -> _TokenAnswer:
         """Authlib hands us what our ``_http_post`` returned: an Answer, its body already capped."""

@@ -44,8 +44,19 @@ def test_redact_params_keeps_harmless_parameters() -> None:
 
 
 def _traceback(error: BaseException) -> str:
-    """The traceback a notebook prints, chained causes and contexts included."""
-    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    """The traceback a notebook prints, and every exception reachable from the error through
+    ``__cause__`` and ``__context__`` (a debugger or ``%debug`` shows those even when suppressed)."""
+    texts = ["".join(traceback.format_exception(type(error), error, error.__traceback__))]
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        exc = stack.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        texts += [str(exc), repr(exc), repr(getattr(exc, "args", ()))]
+        stack += [exc.__cause__, exc.__context__]
+    return "\n".join(texts)
 
 
 def _secrets_seen(p: sb.Emulator, conn: oauthkit.Connection) -> set[str]:
@@ -97,6 +108,18 @@ def test_secret_sweep_over_success_and_failure_paths(
             with pytest.raises(oauthkit.OAuthKitError) as info:
                 conn.refresh()
             texts += [str(info.value), repr(info.value), _traceback(info.value)]
+        # A provider that quotes the request back in its error message: that text reaches the
+        # error, the log and the refresh log, so it must arrive there redacted.
+        current = conn.token
+        assert current is not None
+        quoted = (
+            f"refresh token {conn._record.refresh_token} of client {p.settings.get('client_secret', '')} "
+            f"(access {current.access_token}) is not accepted here"
+        )
+        p.fail(400, {"error": "invalid_request", "error_description": quoted, "message": quoted})
+        with pytest.raises(oauthkit.OAuthKitError) as quoting:
+            conn.refresh()
+        texts += [str(quoting.value), repr(quoting.value), _traceback(quoting.value)]
         p.revoke_all()
         with pytest.raises(oauthkit.InvalidGrant) as grant:
             conn.refresh()
@@ -158,7 +181,7 @@ def test_secret_sweep_over_the_first_token_paths(
     def refused(call: object) -> None:
         with pytest.raises(oauthkit.OAuthKitError) as info:
             call()  # type: ignore[operator]
-        texts.extend([str(info.value), repr(info.value)])
+        texts.extend([str(info.value), repr(info.value), _traceback(info.value)])
 
     codes: list[str] = []
 
