@@ -415,13 +415,19 @@ class _Validator:
                     doc=str(fields.get("doc", "")),
                 )
             )
-        names = {s.name for s in result}
+        by_name = {s.name: s for s in result}
         for s in result:
             if s.default:
                 for ref in template_fields(s.default):
-                    if ref not in names:
+                    if ref not in by_name:
                         raise self.fail(
                             f"settings.{s.name}.default", f"refers to undeclared setting {{{ref}}}"
+                        )
+                    # One level only, so every reader expands defaults the same single way.
+                    if template_fields(by_name[ref].default or ""):
+                        raise self.fail(
+                            f"settings.{s.name}.default",
+                            f"refers to {{{ref}}}, whose own default is a template: write it out",
                         )
         return tuple(result)
 

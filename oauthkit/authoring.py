@@ -14,7 +14,6 @@ check PATH``); ``add_subcommands`` wires the same into the ``oauthkit`` command.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import sys
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 
 from .adapter import Adapter, Expiry, template_fields
 from .errors import AdapterError, ConfigError, OAuthKitError
+from .urls import is_loopback
 
 __all__ = ["AdapterReport", "Report", "add_subcommands", "check", "main", "new_adapter"]
 
@@ -296,18 +296,19 @@ def describe(adapter: Adapter) -> list[str]:
     lines.append(f"dead      {_error_words(adapter)} -> InvalidGrant (authorize again)")
     if adapter.response_hook is not None:
         lines.append("hook      a response_hook reshapes the answer before it is read")
+    lines.append(f"first     {_first_token_words(adapter)}")
     lines.append(f"docs      {adapter.docs or '-'}")
     return lines
 
 
 def _defaults(adapter: Adapter) -> dict[str, str]:
     values = {s.name: s.default for s in adapter.settings if s.default is not None}
-    # Defaults may refer to each other (base_url = "https://{domain}"): expand what we can.
-    for _ in range(3):
-        for name, value in values.items():
-            if all(ref in values for ref in template_fields(value)):
-                values[name] = value.format_map(values)
-    return values
+    # A default may refer to other settings, one level deep (the validator sees to it), as
+    # base_url = "https://{domain}" does: expand those whose references have plain defaults.
+    return {
+        name: value.format_map(values) if all(ref in values for ref in template_fields(value)) else value
+        for name, value in values.items()
+    }
 
 
 def _url(adapter: Adapter) -> str:
@@ -373,6 +374,25 @@ def _error_words(adapter: Adapter) -> str:
     return " or ".join(parts) or "nothing declared"
 
 
+def _first_token_words(adapter: Adapter) -> str:
+    """How the first tokens are obtained: conn.authorize(), conn.login(...) or by hand."""
+    if adapter.authorize is not None:
+        a = adapter.authorize
+        pkce = f"PKCE {a.pkce}" if a.pkce else "no PKCE"
+        exchange = a.exchange.request
+        return (
+            f"conn.authorize(): the user approves at {a.url} (scope {a.scope or '-'}, {pkce}); "
+            f"the code is exchanged with {exchange.method} {exchange.url} ({exchange.encoding})"
+        )
+    if adapter.login is not None:
+        login = adapter.login.exchange.request
+        return (
+            f"conn.login({', '.join(f'{c}=...' for c in adapter.login.credentials)}): "
+            f"{login.method} {login.url} ({login.encoding}); the credentials are never stored"
+        )
+    return "by hand: no authorize or login section, so the refresh_token setting seeds it"
+
+
 # ---- warnings and errors -------------------------------------------------------------------------
 def _findings(adapter: Adapter, declared_rotation: bool) -> tuple[list[str], list[str]]:
     r, res = adapter.request, adapter.response
@@ -384,7 +404,8 @@ def _findings(adapter: Adapter, declared_rotation: bool) -> tuple[list[str], lis
             f"{what} travel in the URL query string, where proxy and server logs keep them; do this "
             "only when the provider documents it (oauthkit warns once per connection)"
         )
-    secret_in_url = [s for s in template_fields(r.url) if s in adapter.secret_settings]
+    urls = [r.url, adapter.discovery or ""] + ([adapter.authorize.url] if adapter.authorize else [])
+    secret_in_url = sorted({s for u in urls for s in template_fields(u) if s in adapter.secret_settings})
     if secret_in_url:
         warnings.append(f"the URL template contains the secret setting(s) {', '.join(secret_in_url)}")
     plain = _plain_http(adapter)
@@ -416,24 +437,23 @@ def _findings(adapter: Adapter, declared_rotation: bool) -> tuple[list[str], lis
 
 def _plain_http(adapter: Adapter) -> str | None:
     candidates = [adapter.request.url, adapter.discovery or ""]
+    if adapter.authorize is not None:  # the user's browser and the code go there too
+        candidates += [adapter.authorize.url, adapter.authorize.exchange.request.url]
+    if adapter.login is not None:  # the password goes there
+        candidates.append(adapter.login.exchange.request.url)
     defaults = _defaults(adapter)
     for template in candidates:
         refs = template_fields(template)
         url = template.format_map(defaults) if all(r in defaults for r in refs) else template
         parts = urlsplit(url)
-        if parts.scheme == "http" and not _loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
             return f"{url} is not https"
     return None
 
 
-def _loopback(host: str | None) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
-
-
 # ---- command line ------------------------------------------------------------------------------
+
+
 def cmd_new_adapter(args: argparse.Namespace) -> int:
     try:
         adapter_file, test_file = new_adapter(args.name, args.dir)

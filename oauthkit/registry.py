@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .adapter import Adapter
-from .errors import AdapterError, ConfigError
+from .errors import AdapterError, ConfigError, OAuthKitError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,15 +158,28 @@ def _ensure_shipped() -> None:
     global _shipped_loaded
     with _lock:
         if not _shipped_loaded:
-            _shipped_loaded = True
             _register((load_file(p) for p in _module_files(shipped_folder())), replace=True)
-            extra = os.environ.get("OAUTHKIT_ADAPTERS")
-            for folder in filter(None, (extra or "").split(os.pathsep)):
-                for path in _module_files(Path(folder).expanduser()):
-                    how = f"oauthkit.load_adapters({str(path)!r}, replace=True)"
-                    _register_implicit(load_file(path), how)
+            for path in _environment_files():
+                try:
+                    adapter = load_file(path)
+                except OAuthKitError as exc:  # like a broken plug-in: the other adapters still load
+                    warnings.warn(f"oauthkit: {exc}", RuntimeWarning, stacklevel=3)
+                    continue
+                _register_implicit(adapter, f"oauthkit.load_adapters({str(path)!r}, replace=True)")
             for adapter, how in _entry_point_adapters():
                 _register_implicit(adapter, how)
+            _shipped_loaded = True  # only now: a failure above leaves it to be tried again
+
+
+def _environment_files() -> list[Path]:
+    """The adapter files of the folders in ``OAUTHKIT_ADAPTERS``; a missing folder is a warning."""
+    files: list[Path] = []
+    for folder in filter(None, os.environ.get("OAUTHKIT_ADAPTERS", "").split(os.pathsep)):
+        try:
+            files += _module_files(Path(folder).expanduser())
+        except OAuthKitError as exc:
+            warnings.warn(f"oauthkit: OAUTHKIT_ADAPTERS: {exc}", RuntimeWarning, stacklevel=4)
+    return files
 
 
 def load_adapters(path: str | os.PathLike[str], *, replace: bool = False) -> list[Adapter]:

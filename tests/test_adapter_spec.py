@@ -97,13 +97,22 @@ def _broken(path: str, value: Any) -> dict[str, Any]:
         ("errors.invalid_grant_status", [200], "errors.invalid_grant_status", "4xx"),
         ("settings.client_secret.secret", "yes", "settings.client_secret.secret", "True or False"),
         ("name", "Bad Name", "name", "lower-case"),
+        (
+            "settings.client_id",
+            {"default": "{base_url}-client"},  # fine alone; base_url's default is plain ...
+            "settings.client_id.default",
+            "whose own default is a template",  # ... until base_url's is a template too (below)
+        ),
     ],
 )
 def test_broken_adapters_name_adapter_field_and_problem(
     path: str, value: Any, field: str, words: str
 ) -> None:
+    data = _broken(path, value)
+    if field == "settings.client_id.default":
+        data["settings"]["base_url"]["default"] = "https://{client_secret}.example"  # chained defaults
     with pytest.raises(oauthkit.AdapterError) as info:
-        Adapter.from_dict(_broken(path, value), source="test.py")
+        Adapter.from_dict(data, source="test.py")
     text = str(info.value)
     assert f"'{field}'" in text and words in text
     assert "test.py" in text

@@ -178,6 +178,15 @@ def test_check_warns_about_risky_choices(tmp_path: Path) -> None:
     assert "plain http: http://api.risky.example/token" in text
     assert "no expiry and no default_lifetime" in text
     assert "rotation is not declared" in text
+    # The authorization page gets the user's browser and the code: the same rule applies there.
+    login_page = RISKY.replace('"name": "risky"', '"name": "risky_login"').replace(
+        "http://api.risky.example", "https://api.risky.example"
+    )
+    login_page = login_page.replace(
+        '"response":', '"authorize": {"url": "http://login.risky.example/authorize"},\n    "response":'
+    )
+    warned = "\n".join(authoring.check(_write(tmp_path, "risky_login", login_page)).warnings)
+    assert "plain http: http://login.risky.example/authorize" in warned
     [entry] = report.entries
     assert any(line.startswith("sends     GET http://api.risky.example/token") for line in entry.description)
 
@@ -194,6 +203,10 @@ def test_check_explains_the_shipped_adapters_in_plain_words() -> None:
     assert "in the URL query string" in by_name["parqex"]
     assert "chosen by the setting auth_method (default client_secret_basic)" in by_name["oauth2"]
     assert "/.well-known/openid-configuration" in by_name["oidc"]
+    # How the first tokens come: a login for Xerial, the code grant with PKCE for EdgeTag.
+    assert "first     conn.login(email=..., password=...): POST {base_url}/auth/login" in xerial
+    assert "conn.authorize(): the user approves at {app_url}/oauth/authorize" in by_name["edgetag"]
+    assert "PKCE S256" in by_name["edgetag"] and "no PKCE" in by_name["parqex"]
     # Only parqex is risky among them: secrets in the URL, as its provider documents.
     assert [e.adapter.name for e in report.entries if e.warnings and e.adapter] == ["parqex"]
 

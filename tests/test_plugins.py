@@ -189,6 +189,22 @@ def test_oauthkit_adapters_reads_every_folder(
     assert {"auth0", "xerial"} <= {a.name for a in registry.adapters()}
 
 
+def test_a_broken_file_in_the_environment_is_a_warning_not_a_half_loaded_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_registry: None
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "aaa_broken.py").write_text("ADAPTER = {'name': 'broken'}\n")  # no request
+    _adapter_file(tmp_path / "a", "zzz_after_broken")
+    missing = tmp_path / "not-there"
+    monkeypatch.setenv("OAUTHKIT_ADAPTERS", os.pathsep.join([str(tmp_path / "a"), str(missing)]))
+    with pytest.warns(RuntimeWarning) as caught:
+        names = {a.name for a in registry.adapters()}
+    text = "\n".join(str(w.message) for w in caught)
+    assert "aaa_broken.py" in text and "not-there" in text
+    assert {"auth0", "zzz_after_broken"} <= names  # the files after the broken one still load
+    assert oauthkit.get_adapter("zzz_after_broken").name == "zzz_after_broken"
+
+
 def test_an_environment_folder_never_replaces_a_shipped_adapter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_registry: None
 ) -> None:
