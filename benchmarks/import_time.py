@@ -1,10 +1,4 @@
-"""Import: a cold ``import oauthkit`` against a cold ``import authlib.integrations.requests_client``.
-
-Profile (``python -X importtime``), when this missed at 1.29: ``oauthkit.store`` imported the
-SQLite store, and with it sqlite3 and filelock (~12 ms), even for ``memory://`` and Redis
-stores, and the adapter validator imported difflib for did-you-mean hints it needs only on a
-broken adapter. Both now load on first use: 1.14.
-"""
+"""Import: a cold ``import oauthkit`` against a cold ``import authlib.integrations.requests_client``."""
 
 from __future__ import annotations
 

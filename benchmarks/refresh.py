@@ -1,14 +1,4 @@
-"""Refresh round trip: ``conn.refresh()`` against the identical request sent with bare requests.
-
-Profile (cProfile over 500 refreshes, Auth0 emulator, memory store), when this missed at 1.18:
-the refresh body was urlencoded by Authlib, decoded by Authlib's validating ``url_decode`` in
-our request hook, decoded into a dict for requests to encode again, and decoded once more in
-the client-auth hook (~60 us of the ~270 us of client CPU oauthkit added). Now the hooks use
-``parse_qsl`` and the encoded body goes to requests as it is: 1.12 to 1.13. What remains is
-Authlib's own token-request preparation and oauthkit's validation, event row and store save;
-the ``isinstance`` checks against ``typing`` protocols that show up in the profile are inside
-requests' ``merge_setting`` and are paid by the baseline too.
-"""
+"""Refresh round trip: ``conn.refresh()`` against the identical request sent with bare requests."""
 
 from __future__ import annotations
 

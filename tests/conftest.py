@@ -17,15 +17,19 @@ import requests
 
 import oauthkit
 import oauthkit.sandbox as sb
+from oauthkit import registry
 
 PROVIDERS = sb.PROVIDERS
+_SHIPPED = sorted({*PROVIDERS, *(p.stem for p in registry.shipped_folder().glob("*.py") if p.stem[0] != "_")})
 
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.chdir(tmp_path)  # no stray .env from the repository
+    # Every shipped adapter's variables (oauth2 and oidc too), so a developer's own never leak in.
+    prefixes = (*(f"{name.upper()}_" for name in _SHIPPED), "OAUTHKIT_")
     for key in list(os.environ):
-        if key.startswith(tuple(p.upper() + "_" for p in PROVIDERS)) or key.startswith("OAUTHKIT_"):
+        if key.startswith(prefixes):
             monkeypatch.delenv(key)
     monkeypatch.setenv("OAUTHKIT_STORE", f"sqlite:///{tmp_path / 'store' / 'tokens.db'}")
     yield

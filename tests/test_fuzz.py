@@ -9,6 +9,7 @@ import os
 import time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -154,6 +155,35 @@ def test_read_token_gives_a_token_or_a_typed_error(
             assert err.retry_after >= 0
         return
     assert 200 <= status < 300
+    _assert_valid(token, sent_at)
+
+
+def _valid_body(adapter: str) -> bytes:
+    """A well-formed success answer in the adapter's own shape."""
+    if adapter == "xerial":
+        later = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 3600))
+        data: dict[str, Any] = {
+            "access": {"token": "a" * 24, "expires": later},
+            "refresh": {"token": "r" * 24, "expires": later},
+        }
+    else:
+        data = {
+            "access_token": "a" * 24,
+            "refresh_token": "r" * 24,
+            "expires_in": 3600,
+            "token_type": "Bearer",
+        }
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_a_well_formed_answer_is_a_token(adapter: str) -> None:
+    # The property above also holds for a reader that refuses everything: this pins the other side.
+    sent_at = time.time()
+    ctx = Context(oauthkit.get_adapter(adapter), "fuzz", sent_at, previous_refresh_token="previous")
+    answer = Answer(200, {"content-type": "application/json"}, _valid_body(adapter))
+    token = read_token(answer, ctx)
+    assert token.access_token == "a" * 24
     _assert_valid(token, sent_at)
 
 

@@ -211,10 +211,7 @@ def test_a_wrong_state_is_refused_and_nothing_is_stored(
         conn.close()
 
 
-def test_oauth2_without_authorize_url_names_the_setting(
-    authlib_server: Server, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("OAUTH2_AUTHORIZE_URL", raising=False)
+def test_oauth2_without_authorize_url_names_the_setting(authlib_server: Server) -> None:
     conn = _connect(authlib_server, "oauth2", authorize_url=None)
     try:
         for listen in (False, True):
