@@ -154,6 +154,7 @@ def authorize(
     host, port, path = _listen_address(conn, redirect_uri)
     with _Loopback(conn, host, port, path) as server:
         request = start(conn, server.redirect_uri_for(redirect_uri), scope=scope, params=params)
+        server.expected_state = request.state
         _announce(request, timeout)
         if open_browser is True:
             import webbrowser
@@ -609,6 +610,7 @@ class _Loopback(ThreadingHTTPServer):
 
     def __init__(self, conn: Connection, host: str, port: int, path: str) -> None:
         self.callback_path = path
+        self.expected_state: str | None = None  # only the answer to this request is kept
         self.received: str | None = None
         self.arrived = threading.Event()
         self._guard = threading.Lock()
@@ -676,6 +678,13 @@ class _Callback(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path != self.server.callback_path or not parts.query:
             self._page(404, "This is not the address oauthkit is waiting on.")
+            return
+        # A stray or forged request must not take the place of the provider's redirect: keep
+        # waiting for the one that carries this request's state.
+        state = _answer_params(parts.query).get("state", "")
+        expected = self.server.expected_state
+        if expected is None or not secrets.compare_digest(state.encode(), expected.encode()):
+            self._page(400, "This is not the answer to oauthkit's authorization request.")
             return
         first = self.server.deliver(self.path)
         self._page(

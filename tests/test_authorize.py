@@ -240,11 +240,13 @@ def test_the_loopback_server_answers_only_its_redirect(memory_store: str) -> Non
             callback = parse_qs(urlsplit(url).query)["redirect_uri"][0]
             stray.append(requests.get(callback.replace("/callback", "/favicon.ico"), timeout=5).status_code)
             stray.append(requests.get(callback, timeout=5).status_code)  # no answer in it
+            forged = f"{callback}?code=stolen&state=not-this-one"  # must not take the real one's place
+            stray.append(requests.get(forged, timeout=5).status_code)
             browser(url)
 
         conn.authorize(open_browser=open_link, redirect_uri="http://localhost:0/oauth/done", timeout=30)
         browser.join()
-        assert stray == [404, 404] and browser.pages[0].status_code == 200
+        assert stray == [404, 404, 400] and browser.pages[0].status_code == 200
         sent = str(p.token_requests[0].param("redirect_uri"))
         assert sent.startswith("http://localhost:") and sent.endswith("/oauth/done") and ":0/" not in sent
 
