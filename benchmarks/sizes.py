@@ -33,7 +33,7 @@ FULL = Sizes(
     async_reps=7,
     async_concurrency=10,
     log_events=1_000_000,
-    log_reps=3,
+    log_reps=5,
     import_reps=20,
 )
 
