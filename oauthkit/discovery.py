@@ -19,7 +19,14 @@ from .urls import endpoint_url
 
 # Discovery documents by URL: fetched once per process (OpenID Connect Discovery 1.0, RFC 8414).
 _DISCOVERED: dict[str, dict[str, Any]] = {}
-_DISCOVERY_LOCK = threading.Lock()
+# One lock per URL, so an unreachable issuer stalls only the connections that use it.
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(url: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(url, threading.Lock())
 
 
 def discover(
@@ -53,7 +60,7 @@ def discover(
             hint=hint,
         )
 
-    with _DISCOVERY_LOCK:  # one fetch per issuer even when many connections start at once
+    with _lock_for(url):  # one fetch per issuer even when many connections start at once
         doc = _DISCOVERED.get(url)
         if doc is None:
             try:
