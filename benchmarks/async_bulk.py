@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -71,12 +72,15 @@ class Bulk:
     async def with_oauthkit(self) -> float:
         conns = self._connections()  # settings and store look-ups: set-up, not timed
         self.p.clear_requests()
+        gc.collect()  # no garbage of an earlier round is collected on this round's clock
         start = time.perf_counter()
         clients = [c.async_client(transport=self.transport) for c in conns]
         await gather_gated(self.size.async_concurrency, [c.ensure_active_token for c in clients])
         elapsed = time.perf_counter() - start
         self.counts.append(self.p.token_request_count())
         self.all_refreshed &= all(c.token is not None for c in conns)
+        for conn in conns:  # else every round's 1,000 connections stay alive and the heap grows
+            conn.close()
         return elapsed
 
     async def bare_one(self, client: httpx.AsyncClient, refresh_token: str) -> tuple[str, str]:
@@ -88,6 +92,7 @@ class Bulk:
 
     async def with_httpx(self) -> float:
         grants = self.p.new_grants(self.size.async_connections)
+        gc.collect()
         start = time.perf_counter()
         # Not closed: closing would close the transport both sides share.
         client = httpx.AsyncClient(transport=self.transport)
@@ -114,6 +119,15 @@ def run(size: Sizes, provider: str) -> Result:
     requests (replayed byte for byte) and parsing the answers. Both sides share one httpx
     transport (pool of `async_concurrency` keep-alive connections) and the same gate; the
     connections' ``connect()`` is set-up, outside the clock. Interleaved.
+
+    Profile (cProfile of one round per side), when this missed at 1.33-1.41: every refresh
+    took the store's lock on a worker thread (``anyio.to_thread``), a thread hop per refresh
+    even when the lock was free and in-process. ``Store.try_lock`` now takes a free in-process
+    lock in place (a file or Redis lock still waits on a thread): 1.08-1.25 over the next runs.
+    Rounds vary from 0.8 to 1.8 between neighbours on 2 cores, so each round starts from a
+    collected heap and closes its connections, and there are 11 of them. Both sides also pay
+    httpcore's import attempt of the optional ``sniffio`` on every lock it creates (~25 % of
+    either side's profile here; not installed).
     """
     limit = size.async_concurrency
     transport = httpx.AsyncHTTPTransport(

@@ -335,11 +335,15 @@ class Connection:
     async def _arefresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         import anyio
 
-        lock = self.store.lock(self.key)
-        # The store's lock is a thread/file lock: wait for it off the event loop; shielded, so a
-        # cancelled task never leaves it taken.
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(lock.__enter__)
+        lock = self.store.try_lock(self.key)
+        if lock is not None:
+            lock.__enter__()  # free and in-process: taken at once, no thread needed
+        else:
+            # A thread/file/Redis lock that may block: wait for it off the event loop; shielded,
+            # so a cancelled task never leaves it taken.
+            lock = self.store.lock(self.key)
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(lock.__enter__)
         try:
             self._adopt_stored()
             if done() and self._record.token is not None:

@@ -128,6 +128,8 @@ class RedisStore(Store):
         pairs = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
         return [Key(*pair.split("/", 1)) for pair in pairs]
 
+    in_process_lock = False  # the lock is shared with other processes: it may block
+
     @contextmanager
     def lock(self, key: Key) -> Iterator[None]:
         with super().lock(key):

@@ -153,6 +153,8 @@ class SQLiteStore(Store):
             rows = self._db.execute("SELECT adapter, name FROM tokens ORDER BY adapter, name").fetchall()
         return [Key(a, n) for a, n in rows]
 
+    in_process_lock = False  # the lock is shared with other processes: it may block
+
     @contextmanager
     def lock(self, key: Key) -> Iterator[None]:
         with super().lock(key):
