@@ -81,6 +81,27 @@ def test_async_httpx_client_refreshes_an_expired_token(name: str, store_url: str
         assert len(p.token_requests) == 2
 
 
+def test_async_clients_on_a_memory_store_refresh_once(memory_store: str) -> None:
+    # A memory store's lock is taken in place on the loop when free (Store.try_lock); clients
+    # that find it held wait for it on a thread. Either way: one refresh, every call answered.
+    with sb.serve("auth0", access_lifetime=LIFETIME) as p:
+        conn = connect(p, memory_store)
+
+        async def scenario() -> list[int]:
+            clients = [conn.async_client() for _ in range(4)]
+            try:
+                await clients[0].get(p.api_url)
+                await asyncio.sleep(LIFETIME + 0.1)
+                calls = [client.get(p.api_url) for client in clients for _ in range(2)]
+                return [answer.status_code for answer in await asyncio.gather(*calls)]
+            finally:
+                for client in clients:
+                    await client.aclose()
+
+        assert asyncio.run(scenario()) == [200] * 8
+        assert len(p.token_requests) == 2
+
+
 def test_clients_share_one_token_and_refresh_once(store_url: str) -> None:
     with sb.serve("xerial", access_lifetime=LIFETIME) as p:
         conn = connect(p, store_url)
