@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import replace
+import weakref
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .adapter import Adapter
 from .discovery import discover
-from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError, frames_of
+from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError, StoreError, frames_of
+from .redact import Redactor, add_secret_params
 from .registry import get_adapter
 from .retry import Retry
 from .session import (
@@ -28,7 +32,7 @@ from .session import (
 )
 from .settings import SEED_SETTING, resolve
 from .store import Event, Key, Record, StaleWrite, Store, open_store
-from .token import Token, default_leeway, fingerprint
+from .token import Token, default_leeway
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +43,15 @@ log = logging.getLogger("oauthkit")
 
 Listener = Callable[["Connection", Event], None]
 _listeners: list[Listener] = []
-_live: dict[int, Connection] = {}
+# Weak: a notebook cell that calls connect() again and again must not pin every old connection
+# (and its sockets) for the life of the kernel.
+_live: weakref.WeakValueDictionary[int, Connection] = weakref.WeakValueDictionary()
 _live_guard = threading.Lock()
+# Whatever lifetime a provider grants, a connection sends at most about one token request per
+# second on its own; only a 401 for the token it just got may ask again sooner.
+MIN_REFRESH_INTERVAL = 1.0
+# A failed save is tried again at most this often (seconds) while the token is in use.
+_UNSAVED_RETRY_S = 1.0
 
 
 def subscribe(listener: Listener) -> Callable[[], None]:
@@ -55,8 +66,44 @@ def live_connections() -> list[Connection]:
         return list(_live.values())
 
 
+def _after_fork_in_child() -> None:
+    """A forked child must not reuse the parent's sockets (the two would read each other's
+    answers) nor a lock some parent thread held at the fork (it would never be released)."""
+    global _live_guard
+    _live_guard = threading.Lock()
+    for conn in list(_live.values()):
+        conn._forked()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _seed_id(seed: str) -> str:
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Unsaved:
+    """A token the provider issued that the store refused to keep (disk full, Redis down): it
+    exists only in this process, so it is used, and saved again until the store takes it."""
+
+    record: Record | None
+    events: list[Event] = field(default_factory=list)
+    replaces: str | None = None
+    tried_at: float = 0.0
+
+
+def _secret_wire_names(adapter: Adapter) -> set[str]:
+    specs = [adapter.request]
+    if adapter.authorize is not None:
+        specs.append(adapter.authorize.exchange.request)
+    if adapter.login is not None:
+        specs.append(adapter.login.exchange.request)
+    names = {*adapter.secret_settings, "refresh_token", "client_secret", "code", "code_verifier"}
+    if adapter.login is not None:
+        names.update(adapter.login.credentials)
+    return {spec.wire(n) for spec in specs for n in names}
 
 
 class Connection:
@@ -84,10 +131,19 @@ class Connection:
         self.reactive_methods = frozenset(m.upper() for m in reactive_methods)
         self._leeway = leeway
         seed = settings.pop(SEED_SETTING, None)
-        self._secrets: list[str] = [v for k, v in settings.items() if v and k in adapter.secret_settings]
+        # Every secret this connection ever holds, for its whole life (never a bounded list).
+        self._redact = Redactor([seed, *(v for k, v in settings.items() if k in adapter.secret_settings)])
+        add_secret_params(_secret_wire_names(adapter))
         self._bridge = Bridge(adapter, settings, name, self._redact, insecure_ok=allow_insecure_http)
         self._session: OAuth2Session | None = None
         self._session_guard = threading.Lock()
+        self._pid = os.getpid()
+        self._local_lock = threading.Lock()
+        self._unsaved: _Unsaved | None = None
+        # The refresh token the provider declared dead, and its error: asked again only after
+        # the stored token changes (another process refreshed, or the user authorized again).
+        self._dead: tuple[str, InvalidGrant] | None = None
+        self._last_request = -MIN_REFRESH_INTERVAL  # monotonic time the last token request left
         self._record = self._initial_record(seed)
         self._remember(self._record)
         self._bridge.warn_secret_in_url(log.warning)
@@ -115,16 +171,13 @@ class Connection:
         return record
 
     def _remember(self, record: Record) -> None:
-        for secret in (record.refresh_token, record.token and record.token.access_token):
-            if secret and secret not in self._secrets:
-                self._secrets.append(secret)
-        del self._secrets[:-32]
-
-    def _redact(self, text: str) -> str:
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, f"<{fingerprint(secret)}>")
-        return text
+        token = record.token
+        self._redact.add(
+            record.refresh_token,
+            token.access_token if token else None,
+            token.refresh_token if token else None,
+            token.id_token if token else None,
+        )
 
     # ---- public API ----------------------------------------------------------------------
     @property
@@ -154,6 +207,8 @@ class Connection:
 
     def ensure_fresh(self) -> Token:
         """The current token, refreshed first only when expired or inside the leeway."""
+        if self._unsaved is not None:
+            self._save_unsaved(throttle=True)
         token = self._record.token
         if token is not None and self.is_fresh(token):
             return token
@@ -248,6 +303,13 @@ class Connection:
 
         return to_frame(self.store.events(self.key))
 
+    def _forked(self) -> None:
+        # Dropped, not closed: closing would touch connections the parent still uses.
+        self._session = None
+        self._session_guard = threading.Lock()
+        self._local_lock = threading.Lock()
+        self._pid = os.getpid()
+
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
@@ -267,6 +329,8 @@ class Connection:
         return "expired" if token is None or token.is_expired(0) else "proactive"
 
     def _sync_client(self, client: Any) -> None:
+        if self._unsaved is not None:
+            self._save_unsaved(throttle=True)
         record = self._record
         if not self.is_fresh(record.token):
             self._refresh(self._trigger(record.token), via=client, done=self.is_fresh)
@@ -274,6 +338,8 @@ class Connection:
         self._push(client, record)
 
     async def _async_sync_client(self, client: Any) -> None:
+        if self._unsaved is not None:
+            self._save_unsaved(throttle=True)
         record = self._record
         if not self.is_fresh(record.token):
             await self._arefresh(self._trigger(record.token), via=client, done=self.is_fresh)
@@ -305,20 +371,110 @@ class Connection:
 
     # ---- single-flight refresh -------------------------------------------------------------
     def _adopt_stored(self) -> None:
-        """Another connection object or process may have refreshed: take the store's record."""
+        """Another connection object or process may have refreshed: take the store's record,
+        unless this process holds a newer token the store has not taken yet."""
+        if self._unsaved is not None and not self._save_unsaved():
+            return
         stored = self.store.load(self.key)
         if stored is not None and stored.version != self._record.version:
             self._record = stored
             self._remember(stored)
 
+    def _save_unsaved(self, *, throttle: bool = False) -> bool:
+        """Try again to save what the store refused; True once nothing is pending."""
+        pending = self._unsaved
+        if pending is None:
+            return True
+        now = time.monotonic()
+        if throttle and now - pending.tried_at < _UNSAVED_RETRY_S:
+            return False
+        pending.tried_at = now
+        try:
+            if pending.record is None:
+                self.store.append(pending.events)
+            else:
+                self.store.save(self.key, pending.record, pending.events, replaces=pending.replaces)
+        except StaleWrite:
+            # Someone stored a token meanwhile (they could not see ours): the store's wins.
+            self._unsaved = None
+            self.store.append(pending.events)
+            log.warning("%s: a newer token was stored meanwhile; using it", self.key)
+            return True
+        except StoreError as exc:
+            log.debug("%s: the store still refuses the pending save: %s", self.key, exc)
+            return False
+        self._unsaved = None
+        log.warning("%s: the store works again; the token kept in memory is saved", self.key)
+        return True
+
+    def _keep_unsaved(self, record: Record | None, events: list[Event], replaces: str | None) -> None:
+        pending = self._unsaved
+        if pending is None:
+            self._unsaved = _Unsaved(record, events, replaces, time.monotonic())
+            return
+        pending.events.extend(events)
+        if record is not None:
+            if pending.record is None:
+                pending.replaces = replaces
+            pending.record = record  # the newest record; the compare-and-set keeps the oldest base
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The store's refresh lock; while a token only this process knows awaits its save, the
+        in-process lock suffices when the store cannot lock (nobody else can send that token)."""
+        try:
+            lock = self.store.lock(self.key)
+            lock.__enter__()
+        except StoreError:
+            if self._unsaved is None or self._unsaved.record is None:
+                raise
+            with self._local_lock:
+                yield
+            return
+        try:
+            yield
+        finally:
+            lock.__exit__(None, None, None)
+
+    def _check_dead(self) -> None:
+        """Raise at once, sending nothing, while the refresh token is one the provider refused."""
+        dead = self._dead
+        if dead is None:
+            return
+        if self._record.refresh_token == dead[0]:
+            self._adopt_stored()  # a read, not a token request: has anyone stored a new one?
+        if self._record.refresh_token == dead[0]:
+            raise dead[1].again()
+        self._dead = None
+
+    def _too_soon(self, trigger: str) -> float:
+        """Seconds until this connection may send another token request on its own."""
+        if trigger == "unauthorized":  # the API refused the token we just got: ask once more
+            return 0.0
+        return max(0.0, self._last_request + MIN_REFRESH_INTERVAL - time.monotonic())
+
+    def _refresh_client(self, via: Any) -> Any:
+        # A client made before a fork shares its pool (sockets) with the parent: never refresh
+        # through it in the child, or the two processes read each other's answers.
+        if via is not None and not hasattr(via, "__aenter__") and self._pid == os.getpid():
+            return via
+        return self.session
+
     def _refresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         """Refresh under the store's lock, unless ``done()`` says another thread, connection
         object or process did it while we waited (single-flight)."""
-        with self.store.lock(self.key):
+        self._check_dead()
+        with self._locked():
             self._adopt_stored()
             if done() and self._record.token is not None:
                 return self._record.token
-            client = via if via is not None and not hasattr(via, "__aenter__") else self.session
+            self._check_dead()
+            wait = self._too_soon(trigger)
+            if wait > 0:
+                if trigger != "manual" and self._record.token is not None:
+                    return self._record.token
+                time.sleep(wait)
+            client = self._refresh_client(via)
             attempts = _Attempts(self, trigger)
             while True:
                 sent = attempts.begin()
@@ -326,28 +482,37 @@ class Connection:
                     result = client.refresh_token(
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout
                     )
-                    return attempts.succeeded(token_from_result(result))
+                    token = token_from_result(result)
                 except Exception as exc:  # every failure becomes a typed, logged error ...
                     failure: BaseException = exc
+                else:
+                    return attempts.succeeded(token)
                 # ... handled out here, so the library's exception is not its __context__
                 time.sleep(attempts.failed(failure))
 
     async def _arefresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         import anyio
 
+        self._check_dead()
         lock = self.store.try_lock(self.key)
         if lock is not None:
             lock.__enter__()  # free and in-process: taken at once, no thread needed
         else:
             # A thread/file/Redis lock that may block: wait for it off the event loop; shielded,
             # so a cancelled task never leaves it taken.
-            lock = self.store.lock(self.key)
+            lock = self._locked()
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(lock.__enter__)
         try:
             self._adopt_stored()
             if done() and self._record.token is not None:
                 return self._record.token
+            self._check_dead()
+            wait = self._too_soon(trigger)
+            if wait > 0:
+                if trigger != "manual" and self._record.token is not None:
+                    return self._record.token
+                await anyio.sleep(wait)
             attempts = _Attempts(self, trigger)
             while True:
                 sent = attempts.begin()
@@ -355,9 +520,11 @@ class Connection:
                     result = await via.refresh_token(
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout
                     )
-                    return attempts.succeeded(token_from_result(result))
+                    token = token_from_result(result)
                 except Exception as exc:
                     failure: BaseException = exc
+                else:
+                    return attempts.succeeded(token)
                 await anyio.sleep(attempts.failed(failure))
         finally:
             lock.__exit__(None, None, None)
@@ -379,6 +546,22 @@ class Connection:
                 hint=f"set {env} in .env or the environment, pass refresh_token=... to connect(){first}",
             )
         return refresh_token
+
+    def _reauthorize_hint(self) -> str:
+        """What to do about a dead refresh token, for how this connection got its tokens."""
+        env = self.adapter.env_name(SEED_SETTING, self.name)
+        flow = (
+            "conn.authorize()"
+            if self.adapter.authorize is not None
+            else "conn.login(...)"
+            if self.adapter.login is not None
+            else None
+        )
+        if flow is not None and self._record.seed_fp is None:
+            return f"run {flow} again to get new tokens"  # no seed: the tokens came from that flow
+        if flow is not None:
+            return f"run {flow} again, or authorize again and set {env} to the new refresh token"
+        return f"authorize again and set {env} to the new refresh token"
 
     def _event(self, trigger: str, outcome: str, attempt: int, t0: float, **fields: Any) -> Event:
         return Event(
@@ -414,10 +597,21 @@ class Connection:
             access_fp=token.fingerprint,
         )
         self._remember(record)
+        took_ms = event.latency_ms or 0.0
+        if token.lifetime is not None and token.lifetime * 1000 < took_ms:
+            log.warning(
+                "%s: the provider granted a lifetime of %.3f s, shorter than the refresh took (%.0f ms); "
+                "oauthkit will not ask more than about once a second",
+                self.key,
+                token.lifetime,
+                took_ms,
+            )
         # Durable before anyone can use it: a rotated refresh token must survive a crash. The
         # compare-and-set refuses to overwrite a newer token written by someone whose lock
         # outlived ours (a Redis lock that timed out); theirs then wins.
         try:
+            if self._unsaved is not None:
+                raise StoreError("an earlier save is still pending")  # keep the order of saves
             self.store.save(self.key, record, [event], replaces=sent)
         except StaleWrite:
             self.store.append([event])
@@ -426,6 +620,21 @@ class Connection:
             if self._record.token is not None:
                 return self._record.token
             raise
+        except StoreError as exc:
+            # The provider has rotated: the new token exists only here now. Losing it would
+            # revoke the family, so it is kept, used, and saved as soon as the store works.
+            self._keep_unsaved(record, [event], sent)
+            self._record = record
+            self._notify(event)
+            log.error("%s: refreshed, but the store refused the new token: %s", self.key, exc)
+            raise StoreError(
+                "the provider issued a new token but the store could not save it",
+                adapter=self.adapter.name,
+                connection=self.name,
+                detail=exc.detail or exc.message,
+                hint="oauthkit keeps using it from memory and saves it as soon as the store works "
+                "again; fix the store (disk space, permissions, Redis) before this kernel stops",
+            ) from None
         self._record = record
         log.info(
             "%s refreshed (%s): access %s, lifetime %s s, rotated %s",
@@ -439,7 +648,9 @@ class Connection:
         return token
 
     def _failed(self, exc: BaseException, trigger: str, attempt: int, t0: float) -> OAuthKitError:
-        if isinstance(exc, OAuthKitError):
+        if isinstance(exc, InvalidGrant):
+            error: OAuthKitError = exc.with_hint(self._reauthorize_hint())
+        elif isinstance(exc, OAuthKitError):
             error = exc
         elif isinstance(exc, transport_exceptions()):
             error = transport_error(exc, self._bridge)
@@ -462,7 +673,12 @@ class Connection:
             error=type(error).__name__,
             detail=self._redact(str(error)),
         )
-        self.store.append([event])
+        try:
+            if self._unsaved is not None:
+                raise StoreError("an earlier save is still pending")
+            self.store.append([event])
+        except StoreError:
+            self._keep_unsaved(None, [event], None)  # the log row waits with the pending save
         log.warning("%s refresh attempt %d failed: %s", self.key, attempt, self._redact(str(error)))
         self._notify(event)
         return error
@@ -492,7 +708,9 @@ class _Attempts:
         self.attempt += 1
         self.t0 = time.monotonic()
         self.sent = self.conn._record.refresh_token
-        return self.conn._need(self.sent)
+        sent = self.conn._need(self.sent)
+        self.conn._last_request = self.t0
+        return sent
 
     def succeeded(self, token: Token) -> Token:
         return self.conn._succeeded(token, self.sent, self.trigger, self.attempt, self.t0)
@@ -509,6 +727,8 @@ class _Attempts:
             self.conn._adopt_stored()
             if self.conn._record.refresh_token != self.sent:
                 return 0.0
+        if isinstance(error, InvalidGrant) and self.sent is not None:
+            self.conn._dead = (self.sent, error)
         raise error  # outside any except block (see the loops): no library exception chained
 
 

@@ -20,6 +20,7 @@ class OAuthKitError(Exception):
         status: int | None = None,
         hint: str | None = None,
         detail: str | None = None,
+        provider_text: str | None = None,
     ) -> None:
         self.message = message
         self.adapter = adapter
@@ -27,6 +28,8 @@ class OAuthKitError(Exception):
         self.status = status
         self.hint = hint
         self.detail = detail
+        # The whole (redacted) text the provider or the library gave, when ``detail`` is a cut.
+        self.provider_text = provider_text if provider_text is not None else detail
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -47,6 +50,18 @@ class OAuthKitError(Exception):
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only constructor: keep errors picklable across processes.
         return (_rebuild, (type(self), self.message, self.__dict__.copy()))
+
+    def again(self) -> OAuthKitError:
+        """A fresh copy to raise once more (no traceback of the first raise attached)."""
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("__")}
+        return _rebuild(type(self), self.message, state)
+
+    def with_hint(self, hint: str) -> OAuthKitError:
+        """The same error with another hint (the caller knows better what to do)."""
+        copy = self.again()
+        copy.hint = hint
+        Exception.__init__(copy, copy._render())
+        return copy
 
 
 def _rebuild(cls: type[OAuthKitError], message: str, state: dict[str, object]) -> OAuthKitError:
@@ -109,6 +124,19 @@ class MalformedResponse(RefreshError):
 
 class TransportError(RefreshError):
     """The token endpoint could not be reached (DNS, connect, timeout, TLS)."""
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word with "…", never mid-word (unless one
+    word is longer than half the limit)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def frames_of(exc: BaseException) -> str:

@@ -9,10 +9,11 @@ until it has passed through ``read_token``.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -24,14 +25,20 @@ from .errors import (
     ProviderError,
     RateLimited,
     RefreshError,
+    shorten,
 )
 from .token import Token, utc
+
+log = logging.getLogger("oauthkit")
 
 # A token answer is a few kilobytes; anything far larger is not a token.
 MAX_BODY_BYTES = 1 << 20
 # Lifetimes beyond this are not lifetimes (and would overflow datetime arithmetic).
 MAX_LIFETIME_S = 100 * 365 * 86400.0
 _DETAIL_CHARS = 200
+# A Date header is whole seconds: an offset below this is rounding, not a wrong clock.
+SKEW_TOLERANCE_S = 2.0
+SKEW_WARNING_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class Answer:
     headers: Mapping[str, str]  # case-insensitive mapping from the HTTP library
     body: bytes
     oversized: bool = False  # the body passed MAX_BODY_BYTES and was not read further
+    received_at: float = field(default_factory=time.time)
 
     @property
     def content_type(self) -> str:
@@ -55,6 +63,20 @@ class Context:
     sent_at: float  # expiry is counted from when the request left, not when the answer came
     previous_refresh_token: str | None
     redact: Callable[[str], str] = lambda text: text
+
+
+def clock_offset(answer: Answer) -> float | None:
+    """Seconds the provider's clock is ahead of ours (negative: ours is ahead), from ``Date``."""
+    value = answer.headers.get("date")
+    if not value:
+        return None
+    try:
+        theirs = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if theirs.tzinfo is None:
+        theirs = theirs.replace(tzinfo=timezone.utc)
+    return theirs.timestamp() - answer.received_at
 
 
 def read_token(answer: Answer, ctx: Context) -> Token:
@@ -83,13 +105,14 @@ def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
     message = _field(payload, spec.message_field) if isinstance(payload, dict) else None
     if message is None and isinstance(payload, dict):
         message = payload.get("message")  # the most common non-RFC spelling
-    detail = ", ".join(ctx.redact(str(p))[:_DETAIL_CHARS] for p in (code, message) if p is not None)
-    detail = detail or _describe(answer, payload)
+    full = ", ".join(ctx.redact(str(p)) for p in (code, message) if p is not None)
+    full = full or _describe(answer, payload)
     common: dict[str, Any] = {
         "adapter": ctx.adapter.name,
         "connection": ctx.connection,
         "status": answer.status,
-        "detail": detail,
+        "detail": shorten(full, _DETAIL_CHARS),
+        "provider_text": full,
     }
     if answer.status == 429:
         return RateLimited(
@@ -111,6 +134,18 @@ def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
             "the refresh token is expired, revoked or was already used",
             **common,
             hint=f"authorize again and set {env} to the new refresh token",
+        )
+    if code == "invalid_scope":
+        setting = "scope" if ctx.adapter.setting("scope") is not None else None
+        where = (
+            f"check the scope setting ({ctx.adapter.env_name('scope', ctx.connection)})"
+            if setting
+            else "check the scope the tokens were granted with"
+        )
+        return RefreshError(
+            "the provider refused the requested scope",
+            hint=f"{where}: a refresh may ask for the granted scopes or fewer, never more",
+            **common,
         )
     return RefreshError(
         "the provider refused the refresh request",
@@ -215,7 +250,12 @@ def _string(
     return value
 
 
-def _instant(spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context) -> datetime | None:
+def _instant(
+    spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context, *, rotated: bool
+) -> datetime | None:
+    """The expiry instant in our clock; None when the answer says nothing about it. An expiry
+    already past on arrival makes the answer malformed, unless it carries a new refresh token
+    (``rotated``): that one must never be thrown away, so the expiry then counts as unknown."""
     value = _field(payload, spec.field)
     if value is None:
         return None
@@ -223,6 +263,15 @@ def _instant(spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context
     try:
         if spec.kind == "seconds":
             seconds = _number(value)
+            if seconds <= 0 and rotated:
+                log.warning(
+                    "%s/%s: %r is %s; the new refresh token is kept and the expiry counts as unknown",
+                    ctx.adapter.name,
+                    ctx.connection,
+                    spec.field,
+                    value,
+                )
+                return None
             if not 0 < seconds <= MAX_LIFETIME_S:
                 raise ValueError
             return utc(ctx.sent_at) + timedelta(seconds=seconds)
@@ -239,10 +288,33 @@ def _instant(spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context
     except (ValueError, TypeError, OverflowError, OSError):
         raise _malformed(ctx, answer, bad) from None
     moment = moment.astimezone(timezone.utc)
-    if moment.timestamp() <= ctx.sent_at:
-        raise _malformed(ctx, answer, f"{spec.field!r} is already in the past ({moment:%Y-%m-%d %H:%M:%S}Z)")
+    offset = clock_offset(answer)
+    if offset is not None and abs(offset) >= SKEW_TOLERANCE_S:
+        # An absolute expiry is in the provider's clock: shift it into ours.
+        moment = moment - timedelta(seconds=offset)
+        (log.warning if abs(offset) >= SKEW_WARNING_S else log.info)(
+            "%s/%s: this machine's clock is %.0f s %s the provider's (its Date header); "
+            "expiry times corrected",
+            ctx.adapter.name,
+            ctx.connection,
+            abs(offset),
+            "ahead of" if offset < 0 else "behind",
+        )
     if moment.timestamp() - ctx.sent_at > MAX_LIFETIME_S:
         raise _malformed(ctx, answer, bad)
+    if moment.timestamp() <= ctx.sent_at and not rotated:
+        raise _malformed(ctx, answer, f"{spec.field!r} is already in the past ({moment:%Y-%m-%d %H:%M:%S}Z)")
+    if moment.timestamp() <= ctx.sent_at:
+        # A wrong clock somewhere: the expiry counts as unknown and a 401 triggers the refresh.
+        log.warning(
+            "%s/%s: %r (%sZ) is already past on arrival; is this machine's clock wrong? "
+            "Treating the expiry as unknown",
+            ctx.adapter.name,
+            ctx.connection,
+            spec.field,
+            f"{moment:%Y-%m-%d %H:%M:%S}",
+        )
+        return None
     return moment
 
 
@@ -263,11 +335,12 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
     if token_type.lower() != "bearer":
         raise _malformed(ctx, answer, f"token_type {token_type!r} is not supported (only Bearer)")
 
-    expires_at = _instant(spec.expires, payload, answer, ctx) if spec.expires else None
+    fresh_refresh = _string(payload, spec.refresh_token, answer, ctx)
+    rotated = fresh_refresh is not None and fresh_refresh != ctx.previous_refresh_token
+    expires_at = _instant(spec.expires, payload, answer, ctx, rotated=rotated) if spec.expires else None
     if expires_at is None and spec.default_lifetime is not None:
         expires_at = utc(ctx.sent_at) + timedelta(seconds=spec.default_lifetime)
 
-    fresh_refresh = _string(payload, spec.refresh_token, answer, ctx)
     rotation = ctx.adapter.rotation
     if rotation == "always" and fresh_refresh is None:
         raise _malformed(
@@ -277,7 +350,8 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
         )
     refresh = ctx.previous_refresh_token if rotation == "never" or fresh_refresh is None else fresh_refresh
 
-    refresh_expires = _instant(spec.refresh_expires, payload, answer, ctx) if spec.refresh_expires else None
+    refresh_spec = spec.refresh_expires
+    refresh_expires = _instant(refresh_spec, payload, answer, ctx, rotated=rotated) if refresh_spec else None
     return Token(
         access_token=access,
         issued_at=utc(ctx.sent_at),

@@ -128,9 +128,10 @@ def test_a_thirty_second_token_is_not_expired_at_birth(store_url: str) -> None:
 
 def test_leeway_can_be_set_and_triggers_proactive_refresh(store_url: str) -> None:
     with sb.serve("edgetag", access_lifetime=30) as p:
-        conn = oauthkit.connect("edgetag", store=store_url, leeway=29.5, **p.settings)
+        conn = oauthkit.connect("edgetag", store=store_url, leeway=28.5, **p.settings)
         conn.refresh()
-        time.sleep(0.6)
+        # Past the leeway, and past the one-request-a-second floor (MIN_REFRESH_INTERVAL).
+        time.sleep(1.6)
         assert not conn.is_fresh()
         assert conn.session.get(p.api_url).status_code == 200
         assert list(conn.history()["trigger"]) == ["manual", "proactive"]

@@ -139,8 +139,12 @@ def test_secret_sweep_over_success_and_failure_paths(
         secrets = _secrets_seen(p, conn)
     # The emulator is gone: connection refused. requests' message quotes the URL, query string
     # (parqex's secrets) included; neither the error nor its printed traceback may carry it.
-    with pytest.raises(oauthkit.TransportError) as down:
+    # This connection now knows its refresh token is dead and sends nothing: a new object sends.
+    with pytest.raises(oauthkit.InvalidGrant):
         conn.refresh()
+    again = oauthkit.connect(name, store=store_url, retry=oauthkit.Retry(attempts=1), **p.settings)
+    with pytest.raises(oauthkit.TransportError) as down:
+        again.refresh()
     texts += [str(down.value), repr(down.value), _traceback(down.value)]
     for record in caplog.records:
         texts.append(record.getMessage())
