@@ -75,7 +75,10 @@ class AuthorizationError(OAuthKitError):
     not the answer to this connection's request), ``invalid_grant`` (the code expired, was already
     used or was issued for another client or redirect URI), ``invalid_credentials`` (login),
     ``no_pending`` (no authorization in progress), ``no_code`` (the URL carries no answer),
-    ``timeout``, ``rate_limited``, ``provider_error``, ``malformed``, ``transport`` or ``refused``.
+    ``timeout``, ``rate_limited``, ``provider_error``, ``malformed``, ``transport``,
+    ``redirected`` (the token or login endpoint answered with a redirect, never followed),
+    ``issuer_mismatch`` (RFC 9207: the answer names another issuer, or lacks the ``iss`` its
+    issuer promises) or ``refused``.
     """
 
     def __init__(self, message: str, *, reason: str, **kwargs: object) -> None:
@@ -111,6 +114,13 @@ class TransportError(RefreshError):
     """The token endpoint could not be reached (DNS, connect, timeout, TLS)."""
 
 
+class DeadlineExceeded(TransportError):
+    """No complete answer within the connection's ``timeout`` (a slow or trickling server).
+
+    Not retried: the time the user allowed for the attempt is spent.
+    """
+
+
 def frames_of(exc: BaseException) -> str:
     """Where an exception was raised: file, line and source of each frame, never its message
     (a library's message may quote a URL or a body). For the debug log of unexpected failures."""
@@ -131,6 +141,7 @@ __all__ = [
     "AdapterError",
     "AuthorizationError",
     "ConfigError",
+    "DeadlineExceeded",
     "InvalidGrant",
     "MalformedResponse",
     "OAuthKitError",
