@@ -221,6 +221,7 @@ class MiniProvider:
 
     def __init__(self) -> None:
         self.origin = ""  # set once the server listens: the discovery document names it
+        self.issuer_suffix = ""  # "/": the document names the issuer as Auth0 does
         self.issued: set[str] = set()
 
     def __call__(self, seen: Seen) -> Reply:
@@ -228,7 +229,7 @@ class MiniProvider:
             return Reply.json(
                 200,
                 {
-                    "issuer": self.origin,
+                    "issuer": self.origin + self.issuer_suffix,
                     "token_endpoint": self.origin + "/token",
                     "authorization_endpoint": self.origin + "/authorize",
                     "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
