@@ -76,15 +76,15 @@ Handler = Callable[[Seen], Reply]
 
 
 class StrictServer:
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, host: str = "127.0.0.1") -> None:
         self.handler = handler
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._sock = socket.create_server(("127.0.0.1", 0))
+        self._sock = socket.create_server((host, 0))
         self._sock.settimeout(0.1)
         self.port = int(self._sock.getsockname()[1])
-        self.origin = f"http://127.0.0.1:{self.port}"
+        self.origin = f"http://{host}:{self.port}"
         self._closed = threading.Event()
         self._clients: list[socket.socket] = []
         self._thread = threading.Thread(target=self._accept, name="strict-server", daemon=True)
