@@ -12,8 +12,9 @@ where each library lets us reach the socket:
   what is left of the deadline;
 - httpx (async): ``anyio.fail_after`` around the whole exchange.
 
-A deadline that passes is ``Overdue``, a library-level failure that the callers turn
-into a typed ``TransportError`` (``session.transport_error``, ``authorize``, ``discovery``).
+A deadline that passes is ``Overdue``, a library-level failure that the callers turn into the
+typed ``errors.DeadlineExceeded``, a ``TransportError`` that is not retried (``retry.py``): the
+time the user allowed is spent.
 """
 
 from __future__ import annotations
