@@ -24,7 +24,7 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import requests
@@ -44,9 +44,6 @@ from .transport import answer_from_async_httpx as answer_from_async_httpx
 from .transport import answer_from_httpx as answer_from_httpx
 from .transport import answer_from_requests as answer_from_requests
 from .urls import endpoint_url, template_values
-
-if TYPE_CHECKING:
-    pass
 
 TOKEN_KEY = "oauthkit_token"
 # Authlib refuses a request when the client holds no token; a connection seeded with only a

@@ -185,3 +185,59 @@ def test_waiters_on_the_refresh_lock_are_released_at_the_deadline(store_url: str
     print(f"{library}: holder {held:.2f} s, process waited {process['waited']:.2f} s")
     refreshes = trickling.server.requests_to("/token")
     assert 2 <= len(refreshes) <= 3  # the holder's, then one or two from the released waiters
+
+
+class TrickleEverything:
+    """Every answer one byte a second (a discovery document, a code exchange, a login)."""
+
+    def __init__(self) -> None:
+        self.provider = MiniProvider()
+        self.server = StrictServer(self)
+        self.provider.origin = self.server.origin
+
+    def __call__(self, seen: Seen) -> Reply:
+        reply = self.provider(seen)
+        reply.trickle = 1.0
+        return reply
+
+
+def _first_tokens(kind: str, origin: str) -> None:
+    store = f"memory://{uuid.uuid4().hex}"
+    if kind == "discovery":
+        oauthkit.connect(
+            "oidc", store=store, issuer=origin, client_id="c", refresh_token="r", timeout=TIMEOUT
+        )
+    elif kind == "login":
+        conn = oauthkit.connect("xerial", store=store, base_url=origin + "/v1", timeout=TIMEOUT)
+        conn.login(email="ada@example.com", password="pw")
+    else:
+        conn = oauthkit.connect(
+            "oauth2",
+            store=store,
+            token_url=origin + "/token",
+            authorize_url=origin + "/authorize",
+            client_id="c",
+            client_secret="s",
+            timeout=TIMEOUT,
+        )
+        pending = conn.authorize(listen=False)
+        conn.authorize(f"{pending.redirect_uri}?code=the-code&state={pending.state}")
+
+
+@pytest.mark.parametrize("kind", ["discovery", "exchange", "login"])
+def test_discovery_code_exchange_and_login_have_the_same_deadline(kind: str) -> None:
+    trickling = TrickleEverything()
+    started = time.monotonic()
+    try:
+        with pytest.raises(oauthkit.OAuthKitError) as caught:
+            _first_tokens(kind, trickling.server.origin)
+    finally:
+        trickling.server.close()
+    elapsed = time.monotonic() - started
+    print(f"{kind}: {type(caught.value).__name__} after {elapsed:.2f} s")
+    assert 2.0 < elapsed < 6.0
+    assert "within 3 s" in str(caught.value)
+    if kind == "discovery":
+        assert isinstance(caught.value, DeadlineExceeded) and "issuer" in str(caught.value)
+    else:
+        assert isinstance(caught.value, oauthkit.AuthorizationError) and caught.value.reason == "transport"
