@@ -37,7 +37,9 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 
+from . import transport
 from .adapter import AuthorizeSpec, LoginSpec, RequestSpec, TokenRequest
+from .discovery import issuer_of
 from .errors import (
     AuthorizationError,
     ConfigError,
@@ -48,12 +50,15 @@ from .errors import (
     RateLimited,
     RefreshError,
     frames_of,
+    shorten,
 )
+from .framing import RequestsClientAuth
 from .redact import redact_params
 from .response import Context, read_token
-from .session import _TokenAnswer, answer_from_requests, token_from_result, transport_exceptions
+from .session import _TokenAnswer, token_from_result, transport_exceptions
 from .store import Record
 from .token import Token, fingerprint
+from .transport import answer_from_requests
 from .urls import is_loopback
 
 if TYPE_CHECKING:
@@ -267,9 +272,10 @@ def complete(conn: Connection, request: AuthorizationRequest, redirected_url: st
             "the redirect's state does not match this connection's request",
             hint="it answers another (older) authorization; open the latest link and paste its answer",
         )
+    _check_issuer(conn, answer.get("iss"), fail)
     if "error" in answer:
         error = answer["error"]
-        detail = ", ".join(v[:_DETAIL_CHARS] for v in (error, answer.get("error_description")) if v)
+        detail = ", ".join(shorten(v, _DETAIL_CHARS) for v in (error, answer.get("error_description")) if v)
         denied = error == "access_denied"
         raise fail(
             "access_denied" if denied else "refused",
@@ -285,14 +291,18 @@ def complete(conn: Connection, request: AuthorizationRequest, redirected_url: st
 
     def send() -> Token:
         ctx = dialect.context(exchange, time.time())
-        with OAuth2Session(
-            client_id=conn._bridge.settings.get("client_id"),
-            token_endpoint_auth_method=dialect.client_auth,
-            redirect_uri=request.redirect_uri,
-        ) as client:
+        guard = transport.deadline_for_requests(transport.deadline_seconds(conn.timeout))
+        with (
+            _ExchangeSession(
+                client_id=conn._bridge.settings.get("client_id"),
+                token_endpoint_auth_method=dialect.client_auth,
+                redirect_uri=request.redirect_uri,
+            ) as client,
+            guard as deadline,
+        ):
             client.register_compliance_hook(
                 "access_token_response",
-                lambda resp: _TokenAnswer(read_token(answer_from_requests(resp), ctx)),
+                lambda resp: _TokenAnswer(read_token(answer_from_requests(resp, deadline), ctx)),
             )
             result = client.fetch_token(
                 dialect.url,
@@ -302,12 +312,41 @@ def complete(conn: Connection, request: AuthorizationRequest, redirected_url: st
                 code_verifier=request.code_verifier,
                 headers={"Accept": "application/json"},
                 stream=True,
-                timeout=conn.timeout,
-                allow_redirects=False,
+                timeout=guard.timeouts(conn.timeout),
+                allow_redirects=False,  # never: the code and the client secret would follow
             )
         return token_from_result(result)
 
     return _obtain(conn, "authorize", send, dialect.redact)
+
+
+def _check_issuer(conn: Connection, iss: str | None, fail: Callable[..., AuthorizationError]) -> None:
+    """RFC 9207: an answer (a code or an error) from another issuer than the one this request was
+    sent to is a mix-up, refused before its code is used. Only discovery adapters know their
+    issuer; for the others an ``iss`` cannot be checked and is ignored."""
+    bridge = conn._bridge
+    issuer = issuer_of(conn.adapter, conn.name, bridge.settings, insecure_ok=bridge.insecure_ok)
+    if issuer is None:
+        return
+    expected = issuer.accepted[0]
+    if iss is None:
+        if issuer.required:
+            raise fail(
+                "issuer_mismatch",
+                f"the authorization response carries no iss, but {expected} says it always sends one "
+                "(RFC 9207)",
+                hint="nothing was stored and the code was not used; run conn.authorize() again, and "
+                "paste the whole address the browser ended on",
+            )
+        return
+    if iss not in issuer.accepted:  # simple string comparison, RFC 9207 section 2.4
+        shown = "".join(c if c.isprintable() else "?" for c in iss[:_DETAIL_CHARS])
+        raise fail(
+            "issuer_mismatch",
+            f"the authorization response comes from issuer {shown!r}, not {expected!r} (RFC 9207)",
+            hint="nothing was stored and the code was not used: it may be a mix-up attack; run "
+            "conn.authorize() again",
+        )
 
 
 def login(conn: Connection, credentials: Mapping[str, str]) -> Token:
@@ -333,21 +372,36 @@ def login(conn: Connection, credentials: Mapping[str, str]) -> Token:
         ctx = dialect.context(spec.exchange, time.time())
         uri, headers, body = dialect.finish(request.method, dialect.url, {"Accept": "application/json"}, sent)
         with requests.Session() as http:
-            resp = http.request(
-                request.method,
-                uri,
-                data=body or None,
-                headers=headers,
-                stream=True,
-                timeout=conn.timeout,
-                allow_redirects=False,
+            transport.mount(http)
+            answer = transport.fetch_requests(
+                lambda limit: http.request(
+                    request.method,
+                    uri,
+                    data=body or None,
+                    headers=headers,
+                    stream=True,
+                    timeout=limit if limit is not None else conn.timeout,
+                    allow_redirects=False,  # never: the password would follow
+                ),
+                transport.deadline_seconds(conn.timeout),
             )
-        return read_token(answer_from_requests(resp), ctx)
+        return read_token(answer, ctx)
 
     return _obtain(conn, "login", send, dialect.redact)
 
 
 # ---- the token request in the adapter's dialect ---------------------------------------------------
+class _ExchangeSession(OAuth2Session):  # type: ignore[misc]
+    """Authlib's requests session for one code exchange: a GET carries no body framing, and a
+    deadline can reach its socket."""
+
+    client_auth_class = RequestsClientAuth
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        transport.mount(self)
+
+
 class _Dialect:
     """One first-token request of one connection: its URL, client auth, wire names and encoding,
     and the secrets (code, verifier, credentials) to keep out of every message."""
@@ -482,6 +536,7 @@ def _as_authorization_error(
     status = exc.status if isinstance(exc, OAuthKitError) else None
     detail = exc.detail if isinstance(exc, OAuthKitError) else None
     again = "conn.login(...)" if trigger == "login" else "conn.authorize()"
+    endpoint = "the login endpoint" if trigger == "login" else "the token endpoint"
     reason, message, hint = (
         "refused",
         f"the provider refused the {trigger} request",
@@ -517,10 +572,24 @@ def _as_authorization_error(
             "the provider's answer is not a usable token",
             ("check the adapter's response fields; nothing was stored"),
         )
+    elif isinstance(exc, RefreshError) and exc.status is not None and 300 <= exc.status < 400:
+        reason, message, hint = (
+            "redirected",
+            exc.message.replace("the token endpoint", endpoint, 1),
+            "if that is really the provider's endpoint, set the URL setting to it; nothing was sent "
+            "there and nothing was stored",
+        )
+    elif isinstance(exc, transport.Overdue):
+        reason, message, detail = (
+            "transport",
+            f"{endpoint} sent no complete answer within {exc.seconds:g} s",
+            None,
+        )
+        hint = f"the provider is slow or stalled; call {again} later, or connect() with a larger timeout="
     elif isinstance(exc, transport_exceptions()):
         reason, message = "transport", "could not reach the token endpoint"
         detail, hint = (
-            f"{type(exc).__name__}: {redact(str(exc))[:_DETAIL_CHARS]}",
+            f"{type(exc).__name__}: {shorten(redact(str(exc)), _DETAIL_CHARS)}",
             "check the network and base_url",
         )
     elif not isinstance(exc, RefreshError):

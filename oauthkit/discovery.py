@@ -8,14 +8,16 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 
-from .adapter import Adapter, choose_client_auth
-from .errors import ConfigError, OAuthKitError, TransportError
-from .session import answer_from_requests
-from .urls import endpoint_url
+from . import transport
+from .adapter import Adapter, choose_client_auth, template_fields
+from .errors import ConfigError, DeadlineExceeded, OAuthKitError, TransportError
+from .response import Answer, redirect_target
+from .urls import endpoint_url, url_problem
 
 # Discovery documents by URL: fetched once per process (OpenID Connect Discovery 1.0, RFC 8414).
 _DISCOVERED: dict[str, dict[str, Any]] = {}
@@ -29,6 +31,46 @@ def _lock_for(url: str) -> threading.Lock:
         return _LOCKS.setdefault(url, threading.Lock())
 
 
+@dataclass(frozen=True)
+class Issuer:
+    """Who answers a connection's authorization requests, for RFC 9207's ``iss`` check."""
+
+    accepted: tuple[str, ...]  # the iss values that name it (the first is the one to show)
+    required: bool  # the metadata says every authorization response carries iss
+
+
+def discovery_url(
+    adapter: Adapter, connection: str, settings: Mapping[str, str | None], *, insecure_ok: bool
+) -> str:
+    """The adapter's discovery URL, checked like any endpoint (plain-http metadata could name
+    any token endpoint, and the secrets would follow it)."""
+    assert adapter.discovery is not None
+    url = endpoint_url(
+        adapter, connection, settings, adapter.discovery, "discovery URL", insecure_ok=insecure_ok
+    )
+    # OpenID Connect Discovery 1.0 section 4.1: an issuer's terminating "/" is removed before
+    # /.well-known/openid-configuration is appended (Auth0 writes issuers with one).
+    head, well_known, tail = url.partition("/.well-known/")
+    return head.rstrip("/") + well_known + tail if well_known else url
+
+
+def issuer_of(
+    adapter: Adapter, connection: str, settings: Mapping[str, str | None], *, insecure_ok: bool
+) -> Issuer | None:
+    """The issuer of a discovery adapter's connection (None for any other adapter): the one its
+    metadata names, compared as RFC 9207 says (exactly); without a fetched document, the
+    issuer setting, with or without a terminating "/" (the user may have written either)."""
+    if adapter.discovery is None:
+        return None
+    url = discovery_url(adapter, connection, settings, insecure_ok=insecure_ok)
+    doc = _DISCOVERED.get(url)
+    named = doc.get("issuer") if doc is not None else None
+    if doc is not None and isinstance(named, str) and named:
+        return Issuer((named,), doc.get("authorization_response_iss_parameter_supported") is True)
+    derived = url.split("/.well-known/", 1)[0]
+    return Issuer((derived, derived + "/"), False)
+
+
 def discover(
     adapter: Adapter,
     connection: str,
@@ -39,11 +81,7 @@ def discover(
 ) -> dict[str, str]:
     """The settings an issuer's metadata supplies: ``token_endpoint``, ``auth_method`` and
     ``authorization_endpoint`` (for ``conn.authorize()``; absent from a document, left unset)."""
-    assert adapter.discovery is not None
-    # Plain-http metadata could name any token endpoint, and the secrets would follow it.
-    url = endpoint_url(
-        adapter, connection, settings, adapter.discovery, "discovery URL", insecure_ok=insecure_ok
-    )
+    url = discovery_url(adapter, connection, settings, insecure_ok=insecure_ok)
     # The issuer is the discovery URL before its /.well-known/ part (OpenID Discovery 4.3,
     # RFC 8414 section 3.3), whatever the adapter calls the setting.
     issuer = url.split("/.well-known/", 1)[0]
@@ -52,11 +90,14 @@ def discover(
     if needed and all(settings.get(k) for k in needed):
         return {}  # the user named the endpoint and the method: nothing to fetch (works offline)
 
-    def fail(problem: str, hint: str, cls: type[OAuthKitError] = ConfigError) -> OAuthKitError:
+    def fail(
+        problem: str, hint: str, cls: type[OAuthKitError] = ConfigError, status: int | None = None
+    ) -> OAuthKitError:
         return cls(
             f"discovery failed for issuer {issuer!r}: {problem}",
             adapter=adapter.name,
             connection=connection,
+            status=status,
             hint=hint,
         )
 
@@ -64,13 +105,28 @@ def discover(
         doc = _DISCOVERED.get(url)
         if doc is None:
             try:
-                answer = answer_from_requests(requests.get(url, timeout=timeout, stream=True))
+                answer = _fetch(url, timeout)
+            except transport.Overdue as exc:
+                raise fail(
+                    f"{url} sent no complete answer within {exc.seconds:g} s",
+                    "the issuer is slow or stalled; try again later, or pass a larger timeout= to connect()",
+                    DeadlineExceeded,
+                ) from None
             except requests.RequestException as exc:
                 raise fail(
                     f"{type(exc).__name__} fetching {url}",
                     "check the issuer setting and the network",
                     TransportError,
                 ) from None
+            if 300 <= answer.status < 400:
+                # Not followed: the document names the endpoints the secrets will go to.
+                setting = ", ".join(adapter.env_name(ref, connection) for ref in _refs(adapter))
+                raise fail(
+                    f"{url} redirected to {redirect_target(answer.headers)}",
+                    f"set {setting} to the issuer the server really uses; oauthkit does not follow "
+                    "redirects for discovery",
+                    status=answer.status,
+                )
             try:
                 parsed = json.loads(answer.body) if answer.status == 200 else None
             except ValueError:
@@ -81,6 +137,17 @@ def discover(
                     f"{url} answered HTTP {answer.status} without a token_endpoint",
                     "check the issuer setting: it is the URL before /.well-known/",
                 )
+            for key in ("token_endpoint", "authorization_endpoint"):
+                value = parsed.get(key)
+                if key == "token_endpoint" or value is not None:
+                    problem = url_problem(str(value), insecure_ok=insecure_ok)
+                    if problem is not None:
+                        # The same rule as for a setting: the secrets would go where it points.
+                        raise fail(
+                            f"the document's {key} {problem}",
+                            f"set {adapter.env_name(key, connection)} yourself if you trust this "
+                            "issuer, or check the issuer setting",
+                        )
             named = parsed.get("issuer")
             if isinstance(named, str) and named.rstrip("/") != issuer.rstrip("/"):
                 # OpenID Discovery 4.3: a document for another issuer is a mix-up, not a token endpoint.
@@ -109,3 +176,16 @@ def discover(
                 )
             found[method_setting] = picked
     return {k: v for k, v in found.items() if adapter.setting(k) is not None}
+
+
+def _fetch(url: str, timeout: float) -> Answer:
+    with requests.Session() as http:
+        transport.mount(http)
+        return transport.fetch_requests(
+            lambda limit: http.get(url, timeout=limit, stream=True, allow_redirects=False),
+            transport.deadline_seconds(timeout),
+        )
+
+
+def _refs(adapter: Adapter) -> list[str]:
+    return template_fields(adapter.discovery or "")

@@ -90,7 +90,10 @@ class AuthorizationError(OAuthKitError):
     not the answer to this connection's request), ``invalid_grant`` (the code expired, was already
     used or was issued for another client or redirect URI), ``invalid_credentials`` (login),
     ``no_pending`` (no authorization in progress), ``no_code`` (the URL carries no answer),
-    ``timeout``, ``rate_limited``, ``provider_error``, ``malformed``, ``transport`` or ``refused``.
+    ``timeout``, ``rate_limited``, ``provider_error``, ``malformed``, ``transport``,
+    ``redirected`` (the token or login endpoint answered with a redirect, never followed),
+    ``issuer_mismatch`` (RFC 9207: the answer names another issuer, or lacks the ``iss`` its
+    issuer promises) or ``refused``.
     """
 
     def __init__(self, message: str, *, reason: str, **kwargs: object) -> None:
@@ -126,6 +129,13 @@ class TransportError(RefreshError):
     """The token endpoint could not be reached (DNS, connect, timeout, TLS)."""
 
 
+class DeadlineExceeded(TransportError):
+    """No complete answer within the connection's ``timeout`` (a slow or trickling server).
+
+    Not retried: the time the user allowed for the attempt is spent.
+    """
+
+
 def shorten(text: str, limit: int = 200) -> str:
     """``text`` in at most ``limit`` characters, cut at a word with "…", never mid-word (unless one
     word is longer than half the limit)."""
@@ -159,6 +169,7 @@ __all__ = [
     "AdapterError",
     "AuthorizationError",
     "ConfigError",
+    "DeadlineExceeded",
     "InvalidGrant",
     "MalformedResponse",
     "OAuthKitError",

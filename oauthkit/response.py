@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from .adapter import Adapter, Expiry
 from .errors import (
@@ -39,6 +41,11 @@ _DETAIL_CHARS = 200
 # A Date header is whole seconds: an offset below this is rounding, not a wrong clock.
 SKEW_TOLERANCE_S = 2.0
 SKEW_WARNING_S = 60.0
+# What a token may hold to be sent back: an access token goes into "Authorization: Bearer ...",
+# so visible ASCII only (RFC 9110 field values; RFC 6750's b64token is a subset, but providers
+# such as Salesforce use "!"); a refresh token is 1*VSCHAR, space allowed (RFC 6749 A.17).
+_NOT_ACCESS = re.compile(r"[^\x21-\x7e]")
+_NOT_REFRESH = re.compile(r"[^\x20-\x7e]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ def clock_offset(answer: Answer) -> float | None:
 
 def read_token(answer: Answer, ctx: Context) -> Token:
     """The Token in a provider answer, or raise the RefreshError subclass it stands for."""
+    if 300 <= answer.status < 400:  # never followed: the secrets would go with it
+        raise redirect_error(answer, ctx)
     payload = _parse_json(answer)
     if answer.status >= 300 or _error_code(payload, ctx) is not None:
         raise error_for(answer, payload, ctx)
@@ -96,6 +105,35 @@ def read_token(answer: Answer, ctx: Context) -> Token:
         if not isinstance(payload, dict):
             raise _malformed(ctx, answer, "the adapter's response_hook did not return a dict")
     return _token_from(payload, answer, ctx)
+
+
+def redirect_target(headers: Mapping[str, str]) -> str:
+    """Where a redirect points, as host[:port] only: its path and query may carry secrets."""
+    location = str(headers.get("location") or "").strip()
+    if not location:
+        return "nowhere (no Location header)"
+    try:
+        parts = urlsplit(location)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "an unreadable Location"
+    if not host:
+        return "another path on the same host"
+    shown = "".join(c if 0x21 <= ord(c) < 0x7F else "?" for c in host)[:100]
+    return f"{shown}:{port}" if port else shown
+
+
+def redirect_error(answer: Answer, ctx: Context) -> RefreshError:
+    target = redirect_target(answer.headers)
+    return RefreshError(
+        f"the token endpoint redirected to {target} instead of answering; oauthkit never follows "
+        "a redirect with secrets",
+        adapter=ctx.adapter.name,
+        connection=ctx.connection,
+        status=answer.status,
+        hint="if that is really the provider's token endpoint, set the URL setting to it; nothing "
+        "was sent there and the stored token was kept",
+    )
 
 
 def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
@@ -250,6 +288,19 @@ def _string(
     return value
 
 
+def _sendable(value: str, path: str, bad: re.Pattern[str], answer: Answer, ctx: Context) -> None:
+    """A token we could not send back (a CR or LF would even split the header) is no token. The
+    message names the character's position and code point, never the token."""
+    found = bad.search(value)
+    if found is not None:
+        raise _malformed(
+            ctx,
+            answer,
+            f"{path!r} holds a character that cannot be sent in an HTTP request "
+            f"(U+{ord(found.group()):04X} at position {found.start()})",
+        )
+
+
 def _instant(
     spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context, *, rotated: bool
 ) -> datetime | None:
@@ -331,11 +382,14 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
     spec = ctx.adapter.response
     access = _string(payload, spec.access_token, answer, ctx, required=True)
     assert access is not None
+    _sendable(access, spec.access_token, _NOT_ACCESS, answer, ctx)
     token_type = _string(payload, spec.token_type, answer, ctx) or "Bearer"
     if token_type.lower() != "bearer":
         raise _malformed(ctx, answer, f"token_type {token_type!r} is not supported (only Bearer)")
 
     fresh_refresh = _string(payload, spec.refresh_token, answer, ctx)
+    if fresh_refresh is not None:
+        _sendable(fresh_refresh, str(spec.refresh_token), _NOT_REFRESH, answer, ctx)
     rotated = fresh_refresh is not None and fresh_refresh != ctx.previous_refresh_token
     expires_at = _instant(spec.expires, payload, answer, ctx, rotated=rotated) if spec.expires else None
     if expires_at is None and spec.default_lifetime is not None:

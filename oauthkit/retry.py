@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .errors import OAuthKitError, ProviderError, RateLimited, TransportError
+from .errors import DeadlineExceeded, OAuthKitError, ProviderError, RateLimited, TransportError
 
 RETRYABLE = (TransportError, ProviderError, RateLimited)
 
@@ -23,7 +23,12 @@ class Retry:
 
     def delay(self, attempt: int, error: OAuthKitError, elapsed: float) -> float | None:
         """Seconds to wait before attempt ``attempt + 1``, or None to give up."""
-        if not isinstance(error, RETRYABLE) or attempt >= self.attempts:
+        # An attempt that used its whole timeout is not retried: the time allowed is spent.
+        if (
+            not isinstance(error, RETRYABLE)
+            or isinstance(error, DeadlineExceeded)
+            or attempt >= self.attempts
+        ):
             return None
         if isinstance(error, RateLimited) and error.retry_after is not None:
             wait = error.retry_after

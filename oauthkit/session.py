@@ -22,9 +22,9 @@ import json
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import requests
@@ -32,14 +32,25 @@ from authlib.common.urls import add_params_to_uri
 from authlib.integrations.requests_client import OAuth2Session as _RequestsSession
 
 from . import redact as _redact_logs
+from . import transport
 from .adapter import Adapter, RequestSpec, client_auth_kind
-from .errors import ConfigError, MalformedResponse, OAuthKitError, TransportError
-from .response import MAX_BODY_BYTES, Answer, Context, read_token
+from .errors import (
+    ConfigError,
+    DeadlineExceeded,
+    MalformedResponse,
+    OAuthKitError,
+    TransportError,
+    shorten,
+)
+from .framing import RequestsClientAuth, httpx_auth_classes
+from .response import Answer, Context, read_token
 from .token import Token
-from .urls import endpoint_url, template_values
 
-if TYPE_CHECKING:
-    import httpx
+# Re-exported: these readers lived here before transport.py.
+from .transport import answer_from_async_httpx as answer_from_async_httpx
+from .transport import answer_from_httpx as answer_from_httpx
+from .transport import answer_from_requests as answer_from_requests
+from .urls import endpoint_url, template_values
 
 TOKEN_KEY = "oauthkit_token"
 # Authlib refuses a request when the client holds no token; a connection seeded with only a
@@ -227,58 +238,6 @@ class Bridge:
 
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_CHUNK = 64 * 1024
-
-
-def _declared_too_big(headers: Mapping[str, str]) -> bool:
-    declared = headers.get("content-length")
-    return bool(declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES)
-
-
-def _capped(chunks: Iterator[bytes]) -> tuple[bytes, bool]:
-    """Read at most one byte past the limit: a 10 MB answer costs 1 MB, not 10."""
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        parts.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return b"", True
-    return b"".join(parts), False
-
-
-def answer_from_requests(resp: requests.Response) -> Answer:
-    with resp:
-        if _declared_too_big(resp.headers):
-            return Answer(resp.status_code, resp.headers, b"", oversized=True)
-        body, oversized = _capped(resp.iter_content(_CHUNK))
-        return Answer(resp.status_code, resp.headers, body, oversized=oversized)
-
-
-def answer_from_httpx(resp: httpx.Response) -> Answer:
-    try:
-        if _declared_too_big(resp.headers):
-            return Answer(resp.status_code, resp.headers, b"", oversized=True)
-        body, oversized = _capped(resp.iter_bytes(_CHUNK))
-        return Answer(resp.status_code, resp.headers, body, oversized=oversized)
-    finally:
-        resp.close()
-
-
-async def answer_from_async_httpx(resp: httpx.Response) -> Answer:
-    try:
-        if _declared_too_big(resp.headers):
-            return Answer(resp.status_code, resp.headers, b"", oversized=True)
-        parts: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes(_CHUNK):
-            parts.append(chunk)
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                return Answer(resp.status_code, resp.headers, b"", oversized=True)
-        return Answer(resp.status_code, resp.headers, b"".join(parts))
-    finally:
-        await resp.aclose()
 
 
 def _bearer(header: str | None) -> str | None:
@@ -312,11 +271,20 @@ def token_from_result(result: Mapping[str, Any]) -> Token:
 
 
 def transport_error(exc: BaseException, bridge: Bridge) -> OAuthKitError:
+    if isinstance(exc, transport.Overdue):
+        return DeadlineExceeded(
+            f"the token endpoint sent no complete answer within {exc.seconds:g} s",
+            adapter=bridge.adapter.name,
+            connection=bridge.connection,
+            hint="the provider is slow or stalled; try again later, or pass a larger timeout= to connect()",
+        )
+    full = f"{type(exc).__name__}: {bridge.redact(str(exc))}"
     return TransportError(
         "could not reach the token endpoint",
         adapter=bridge.adapter.name,
         connection=bridge.connection,
-        detail=f"{type(exc).__name__}: {bridge.redact(str(exc))[:200]}",
+        detail=shorten(full, 200),
+        provider_text=full,
         hint="check the network and the base_url setting",
     )
 
@@ -338,8 +306,11 @@ class _Linked:
 class OAuth2Session(_Linked, _RequestsSession):  # type: ignore[misc]
     """Authlib's requests ``OAuth2Session`` that refreshes through an oauthkit connection."""
 
+    client_auth_class = RequestsClientAuth
+
     def __init__(self, source: TokenSource, bridge: Bridge, leeway: float, **kwargs: Any) -> None:
         super().__init__(**bridge.client_kwargs(leeway), **kwargs)
+        transport.mount(self)
         self._link(source, bridge)
 
     def ensure_active_token(self, token: Any = None) -> bool:
@@ -354,10 +325,27 @@ class OAuth2Session(_Linked, _RequestsSession):  # type: ignore[misc]
         # The body is already urlencoded (request_hook): hand it to requests as it is rather
         # than decoding it into a dict for requests to encode again.
         data = body if method == "POST" and body else None
-        resp = super().request(
-            method, url, data=data, headers=headers, auth=auth, withhold_token=True, stream=True, **kwargs
-        )
-        return answer_from_requests(resp)
+        kwargs.pop("allow_redirects", None)  # never: the secrets would follow a redirect
+        seconds = transport.deadline_seconds(kwargs.get("timeout"))
+        send = super().request
+
+        def sent(timeout: Any) -> requests.Response:
+            if seconds is not None:  # connect and each read within what is left of the deadline
+                kwargs["timeout"] = timeout
+            resp: requests.Response = send(
+                method,
+                url,
+                data=data,
+                headers=headers,
+                auth=auth,
+                withhold_token=True,
+                stream=True,
+                allow_redirects=False,
+                **kwargs,
+            )
+            return resp
+
+        return transport.fetch_requests(sent, seconds)
 
     def request(
         self, method: str, url: str, withhold_token: bool = False, auth: Any = None, **kwargs: Any
@@ -397,8 +385,11 @@ def httpx_client_class() -> type[Any]:
         class OAuth2Client(_Linked, base):  # type: ignore[misc, valid-type]
             """Authlib's httpx ``OAuth2Client`` that refreshes through an oauthkit connection."""
 
+            client_auth_class, token_auth_class = httpx_auth_classes()
+
             def __init__(self, source: TokenSource, bridge: Bridge, leeway: float, **kwargs: Any) -> None:
                 super().__init__(**bridge.client_kwargs(leeway), **kwargs)
+                transport.guard_httpx(self)
                 self._link(source, bridge)
 
             def ensure_active_token(self, token: Any = None) -> bool:
@@ -410,8 +401,12 @@ def httpx_client_class() -> type[Any]:
             ) -> Answer:
                 method = self._oauthkit_bridge.adapter.request.method
                 content = body if method == "POST" and body else None
+                kwargs.pop("follow_redirects", None)  # never: the secrets would follow a redirect
                 request = self.build_request(method, url, content=content, headers=headers, **kwargs)
-                return answer_from_httpx(self.send(request, auth=auth, stream=True))
+                return transport.fetch_httpx(
+                    lambda: self.send(request, auth=auth, stream=True, follow_redirects=False),
+                    transport.deadline_seconds(kwargs.get("timeout")),
+                )
 
             def request(
                 self,
@@ -441,6 +436,8 @@ def async_httpx_client_class() -> type[Any]:
         class AsyncOAuth2Client(_Linked, base):  # type: ignore[misc, valid-type]
             """Authlib's httpx ``AsyncOAuth2Client`` that refreshes through an oauthkit connection."""
 
+            client_auth_class, token_auth_class = httpx_auth_classes()
+
             def __init__(self, source: TokenSource, bridge: Bridge, leeway: float, **kwargs: Any) -> None:
                 super().__init__(**bridge.client_kwargs(leeway), **kwargs)
                 self._link(source, bridge)
@@ -461,8 +458,12 @@ def async_httpx_client_class() -> type[Any]:
                 # mirrors it line for line.
                 method = self._oauthkit_bridge.adapter.request.method
                 content = body if method == "POST" and body else None
+                kwargs.pop("follow_redirects", None)  # never: the secrets would follow a redirect
                 request = self.build_request(method, url, content=content, headers=headers, **kwargs)
-                resp: Any = await answer_from_async_httpx(await self.send(request, auth=auth, stream=True))
+                resp: Any = await transport.fetch_async_httpx(
+                    lambda: self.send(request, auth=auth, stream=True, follow_redirects=False),
+                    transport.deadline_seconds(kwargs.get("timeout")),
+                )
                 for hook in self.compliance_hook["refresh_token_response"]:
                     resp = hook(resp)
                 token = self.parse_response_token(resp)
@@ -496,7 +497,7 @@ def transport_exceptions() -> tuple[type[BaseException], ...]:
     """Network failures of the HTTP libraries, imported only when already loaded."""
     import sys
 
-    excs: list[type[BaseException]] = [requests.RequestException]
+    excs: list[type[BaseException]] = [requests.RequestException, transport.Overdue]
     httpx_mod = sys.modules.get("httpx")
     if httpx_mod is not None:
         excs.append(httpx_mod.TransportError)

@@ -96,7 +96,7 @@ def replay(emulator: Emulator, req: RecordedRequest, adapter: Adapter) -> tuple[
         data = urlencode(swap(req.form)).encode()
     elif isinstance(req.json, dict):
         data = json.dumps({k: fresh if k == wire_name else v for k, v in req.json.items()}).encode()
-    resp = requests.request(req.method, url, headers=headers, data=data, timeout=10)
+    resp = requests.request(req.method, url, headers=headers, data=data, timeout=10, allow_redirects=False)
     try:
         return resp.status_code, resp.json()
     except ValueError:

@@ -1,9 +1,11 @@
 """Authlib's own authorization server (Flask integration) on 127.0.0.1, for the standard adapters.
 
-Run as a process: ``python authlib_server.py ACCESS_LIFETIME``. It prints one JSON line (port,
-clients, user) and serves until killed. Everything OAuth here is Authlib's: client
-authentication, the two grants that issue first tokens (the password grant, and the authorization
-code grant with PKCE, RFC 7636, optional), the refresh-token grant with rotation
+Run as a process: ``python authlib_server.py ACCESS_LIFETIME [--iss]``. It prints one JSON line
+(port, clients, user) and serves until killed. With ``--iss`` it also names itself in every
+authorization response (RFC 9207, Authlib's ``IssuerParameter``) and says so in its metadata.
+Everything OAuth here is Authlib's: client authentication, the two grants that issue first
+tokens (the password grant, and the authorization code grant with PKCE, RFC 7636, optional), the
+refresh-token grant with rotation
 (``INCLUDE_NEW_REFRESH_TOKEN`` plus revoking the used token) and the RFC 6750 resource protector.
 The app only stores codes and tokens in memory, approves every authorization request as the one
 test user (no login page, no consent screen), and serves an RFC 8414 metadata document
@@ -27,6 +29,7 @@ from authlib.oauth2.rfc6749.models import AuthorizationCodeMixin
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+from authlib.oauth2.rfc9207 import IssuerParameter
 from flask import Flask, jsonify
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -201,7 +204,15 @@ class Validator(BearerTokenValidator):  # type: ignore[misc]
             return next((t for t in TOKENS if t.access_token == token_string), None)
 
 
-def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
+class Issuer(IssuerParameter):  # type: ignore[misc]
+    def __init__(self, issuer_holder: dict[str, str]) -> None:
+        self.issuer_holder = issuer_holder
+
+    def get_issuer(self) -> str | None:
+        return self.issuer_holder["issuer"]
+
+
+def build(lifetime: int, issuer_holder: dict[str, str], iss: bool = False) -> Flask:
     app = Flask("authlib-server")
     app.config.update(
         OAUTH2_REFRESH_TOKEN_GENERATOR=True,
@@ -217,6 +228,8 @@ def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
     # client without PKCE still works (as most servers behave).
     server.register_grant(CodeGrant, [CodeChallenge(required=False)])
     server.register_grant(RefreshGrant)
+    if iss:
+        server.register_extension(Issuer(issuer_holder))
     require_oauth = ResourceProtector()
     require_oauth.register_token_validator(Validator())
 
@@ -252,6 +265,8 @@ def build(lifetime: int, issuer_holder: dict[str, str]) -> Flask:
                 ],
             }
         )
+        if iss:
+            doc["authorization_response_iss_parameter_supported"] = True
         doc.validate()
         return jsonify(dict(doc))
 
@@ -278,7 +293,8 @@ def main() -> None:
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     lifetime = int(sys.argv[1]) if len(sys.argv) > 1 else 3600
     holder: dict[str, str] = {}
-    httpd = make_server("127.0.0.1", 0, build(lifetime, holder), threaded=True, request_handler=QuietHandler)
+    app = build(lifetime, holder, iss="--iss" in sys.argv[2:])
+    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     holder["issuer"] = f"http://127.0.0.1:{httpd.server_port}"
     clients = {c.client_id: {"secret": c.secret, "auth_method": c.auth_method} for c in CLIENTS.values()}
     print(json.dumps({"port": httpd.server_port, "clients": clients, "user": USER}), flush=True)
