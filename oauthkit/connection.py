@@ -314,7 +314,7 @@ class Connection:
     def _refresh(self, trigger: str, via: Any, done: Callable[[], bool]) -> Token:
         """Refresh under the store's lock, unless ``done()`` says another thread, connection
         object or process did it while we waited (single-flight)."""
-        with self.store.lock(self.key):
+        with self.store.lock(self.key) as guard:
             self._adopt_stored()
             if done() and self._record.token is not None:
                 return self._record.token
@@ -322,6 +322,8 @@ class Connection:
             attempts = _Attempts(self, trigger)
             while True:
                 sent = attempts.begin()
+                if guard is not None:  # never send a refresh token after losing the lock
+                    guard.ensure_held()
                 try:
                     result = client.refresh_token(
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout
@@ -337,13 +339,13 @@ class Connection:
 
         lock = self.store.try_lock(self.key)
         if lock is not None:
-            lock.__enter__()  # free and in-process: taken at once, no thread needed
+            guard = lock.__enter__()  # free and in-process: taken at once, no thread needed
         else:
             # A thread/file/Redis lock that may block: wait for it off the event loop; shielded,
             # so a cancelled task never leaves it taken.
             lock = self.store.lock(self.key)
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(lock.__enter__)
+                guard = await anyio.to_thread.run_sync(lock.__enter__)
         try:
             self._adopt_stored()
             if done() and self._record.token is not None:
@@ -351,6 +353,10 @@ class Connection:
             attempts = _Attempts(self, trigger)
             while True:
                 sent = attempts.begin()
+                if guard is not None and guard.needs_io:  # never send after losing the lock
+                    await anyio.to_thread.run_sync(guard.ensure_held)  # a Redis round trip
+                elif guard is not None:
+                    guard.ensure_held()
                 try:
                     result = await via.refresh_token(
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout

@@ -1,0 +1,53 @@
+"""Stores survive ``fork()`` (multiprocessing's fork start method, pre-forking servers).
+
+A child starts as a copy of its parent: a thread lock another parent thread held stays held
+forever (that thread does not exist in the child), an SQLite connection must not be used on
+both sides (sqlite.org/howtocorrupt.html, 2.6), and a Redis socket shared by both processes
+hands one process the other's answers. Right after a fork, each live store replaces them in the
+child (``Store._after_fork_in_child``), and so do the modules that keep process-wide state
+(``on_fork_in_child``). The parent is untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Store
+
+log = logging.getLogger("oauthkit.store")
+
+_stores: weakref.WeakSet[Store] = weakref.WeakSet()  # weak: tracking must not keep a store alive
+_hooks: list[Callable[[], None]] = []
+
+
+def track(store: Store) -> None:
+    _stores.add(store)
+
+
+def on_fork_in_child(hook: Callable[[], None]) -> None:
+    """Run ``hook`` in every child right after ``fork()``, before any store is reset."""
+    _hooks.append(hook)
+
+
+def _reset_in_child() -> None:
+    # No thread but this one exists here, so nothing below can race; an error must not stop
+    # the other stores from being reset (the interpreter would only print it).
+    for hook in list(_hooks):
+        try:
+            hook()
+        except Exception:
+            log.exception("oauthkit: resetting store state after fork() failed")
+    for store in list(_stores):
+        try:
+            store._after_fork_in_child()
+        except Exception:
+            log.exception("oauthkit: resetting %r after fork() failed", store)
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
+    os.register_at_fork(after_in_child=_reset_in_child)
