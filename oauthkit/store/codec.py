@@ -157,7 +157,7 @@ def event_from_json(raw: str | bytes) -> Event:
 
 def corrupt_error(problem: Corrupt, *, store_url: str, key: Key | None, remedy: str) -> StoreError:
     """The ``StoreError`` for a damaged record or event; ``remedy`` says how to remove it."""
-    what = f"the stored record of {key}" if key is not None else "the refresh log"
+    what = "the stored record" if key is not None and "event" not in str(problem) else "the refresh log"
     return StoreError(
         f"{what} in {store_url} is damaged",
         reason="corrupt",
@@ -165,7 +165,7 @@ def corrupt_error(problem: Corrupt, *, store_url: str, key: Key | None, remedy: 
         adapter=key.adapter if key is not None else None,
         connection=key.name if key is not None else None,
         detail=str(problem),
-        hint=f"it was written by something other than oauthkit or damaged on disk; {remedy}",
+        hint=f"{remedy} (it was written by something other than oauthkit, or damaged on disk)",
     )
 
 

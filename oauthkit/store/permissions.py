@@ -54,6 +54,8 @@ def tighten(path: Path) -> None:
         try:
             os.chmod(file, 0o600)
         except OSError as exc:
+            if file.name.endswith(".lock"):
+                continue  # holds no token
             owner = _owner(file)
             log.warning(
                 "oauthkit: %s is mode %04o (others on this machine can read its tokens) and cannot "
@@ -66,7 +68,8 @@ def tighten(path: Path) -> None:
                 f" ({owner})" if owner else "",
             )
         else:
-            log.warning("oauthkit: %s was mode %04o (readable by others); it is 0600 now", file, mode)
+            if not file.name.endswith(".lock"):
+                log.warning("oauthkit: %s was mode %04o (readable by others); it is 0600 now", file, mode)
     _warn_open_folder(path.parent)
 
 

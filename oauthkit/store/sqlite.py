@@ -104,6 +104,10 @@ class SQLiteStore(Store):
         except FAILURES as exc:
             db.close()
             raise self._error(exc, "open the token store") from None
+        if not os.access(self.path, os.W_OK):  # said once, at open; each write says it again
+            log.warning(
+                "oauthkit: the token store %s is read-only: refreshed tokens cannot be saved", self.path
+            )
         self._db = db
         return db
 

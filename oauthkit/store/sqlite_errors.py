@@ -89,6 +89,8 @@ def sqlite_error(
     }[reason]
     if action.startswith(("save", "append")) and reason != "corrupt":
         hint += "; nothing was written, the stored token is as it was"
+    elif action == "take the refresh lock":
+        hint += "; no refresh was sent"
     cls = StoreOpenError if action.startswith("open") else StoreError
     return cls(
         f"cannot {action}: the SQLite store at {path} {state}",
