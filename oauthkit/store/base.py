@@ -145,6 +145,13 @@ class Store(ABC):
         self._locks_guard = threading.Lock()
         forks.track(self)
 
+    def _before_fork(self) -> None:  # noqa: B027 - optional: only stores on a C library need it
+        """Called in the forking thread right before ``fork()``: wait until no thread is inside a
+        call that must not be cut in two (and keep others out until ``_after_fork_in_parent``)."""
+
+    def _after_fork_in_parent(self) -> None:  # noqa: B027 - pairs with _before_fork
+        """Called in the parent right after ``fork()``: undo ``_before_fork``."""
+
     def _after_fork_in_child(self) -> None:
         """Called in a child right after ``fork()``. Locks that another thread of the parent held
         stay held forever in the child (that thread does not exist there): start with fresh ones.

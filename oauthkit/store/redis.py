@@ -29,25 +29,32 @@ from .redis_lock import RELEASE, RENEW, Lease
 
 T = TypeVar("T")
 
-# Pushes events, then trims the lists they went to. KEYS[n]: the store's event list; ARGV from
-# `first`: pairs of (the connection's event list, event JSON); ARGV[first - 1]: max_events.
+# Pushes events to the store's list and to each connection's, then trims the store's list to
+# max_events, oldest first; each event dropped there is dropped from its connection's list too
+# (it is that list's oldest), so a connection's list is always its share of the store's log and
+# the store never holds more than max_events events. KEYS[n]: the store's list. ARGV from
+# `first`: pairs of (the connection's list, event JSON); before them max_events and the prefix.
 _PUSH = """
 local function push(store_list, first)
-  local keep = tonumber(ARGV[first - 1])
-  local touched = {}
+  local keep, prefix = tonumber(ARGV[first - 2]), ARGV[first - 1]
   for i = first, #ARGV, 2 do
     redis.call('RPUSH', store_list, ARGV[i + 1])
     redis.call('RPUSH', ARGV[i], ARGV[i + 1])
-    touched[ARGV[i]] = true
+    redis.call('LTRIM', ARGV[i], -keep, -1)
   end
-  if #ARGV >= first then
-    redis.call('LTRIM', store_list, -keep, -1)
-    for list in pairs(touched) do redis.call('LTRIM', list, -keep, -1) end
+  for _ = 1, redis.call('LLEN', store_list) - keep do
+    local row = redis.call('LPOP', store_list)
+    local ok, e = pcall(cjson.decode, row)
+    if ok and type(e) == 'table' and type(e.adapter) == 'string' and type(e.connection) == 'string' then
+      local list = prefix .. ':events:' .. e.adapter .. ':' .. e.connection
+      if redis.call('LINDEX', list, 0) == row then redis.call('LPOP', list) end
+    end
   end
 end
 """
 # KEYS: token hash, connections set, store event list. ARGV: expected refresh fingerprint ("*" =
-# no check), record JSON, version, new refresh fingerprint, connection id, max_events, events...
+# no check), record JSON, version, new refresh fingerprint, connection id, max_events, prefix,
+# events...
 _SAVE = (
     _PUSH
     + """
@@ -57,11 +64,11 @@ if ARGV[1] ~= '*' then
 end
 redis.call('HSET', KEYS[1], 'record', ARGV[2], 'version', ARGV[3], 'refresh_fp', ARGV[4])
 redis.call('SADD', KEYS[2], ARGV[5])
-push(KEYS[3], 7)
+push(KEYS[3], 8)
 return 1
 """
 )
-_APPEND = _PUSH + "\npush(KEYS[1], 2)\nreturn 1\n"  # ARGV: max_events, events...
+_APPEND = _PUSH + "\npush(KEYS[1], 3)\nreturn 1\n"  # ARGV: max_events, prefix, events...
 # Once per store prefix: copy the events of stores written before per-connection lists existed.
 # KEYS: schema marker, store event list. ARGV: prefix, max_events.
 _MIGRATE = """
@@ -256,6 +263,7 @@ class RedisStore(Store):
             _fp(record.refresh_token),
             f"{key.adapter}/{key.name}",
             self.max_events,
+            self.prefix,
             *self._event_args(events),
         ]
         keys = [self._token_key(key), self._k("connections"), self._k("events")]
@@ -272,7 +280,7 @@ class RedisStore(Store):
     def append(self, events: Sequence[Event]) -> None:
         if events:
             key = Key(events[0].adapter, events[0].connection) if len(events) == 1 else None
-            args = [self.max_events, *self._event_args(events)]
+            args = [self.max_events, self.prefix, *self._event_args(events)]
             self._call("append to the refresh log", key, self._append, keys=[self._k("events")], args=args)
 
     def events(self, key: Key | None = None) -> list[Event]:

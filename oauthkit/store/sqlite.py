@@ -62,19 +62,21 @@ class SQLiteStore(Store):
         max_events: int = DEFAULT_MAX_EVENTS,
         busy_timeout: float = 30.0,
     ) -> None:
+        # Before Store.__init__ makes it known to the fork hooks, which use the guard.
+        self._guard = threading.RLock()
+        self._db: sqlite3.Connection | None = None
         super().__init__(max_events=max_events)
         self.path = Path(path).expanduser().resolve()
         self.url = f"sqlite:///{self.path}"
         self.busy_timeout = busy_timeout
-        self._guard = threading.RLock()
-        self._db: sqlite3.Connection | None = None
         try:
             permissions.create_private(self.path)
             permissions.tighten(self.path)
             self._ident = sqlite_lock.identity(self.path)
         except OSError as exc:
             raise self._error(exc, "open the token store") from None
-        self._database()  # fail here, at open, when the file is not a usable database
+        with self._guard:
+            self._database()  # fail here, at open, when the file is not a usable database
 
     # ---- the connection ---------------------------------------------------------------------
     def _database(self) -> sqlite3.Connection:
@@ -110,6 +112,12 @@ class SQLiteStore(Store):
             )
         self._db = db
         return db
+
+    def _before_fork(self) -> None:
+        self._guard.acquire()  # every SQLite call runs under it: none is half done at the fork
+
+    def _after_fork_in_parent(self) -> None:
+        self._guard.release()
 
     def _after_fork_in_child(self) -> None:
         super()._after_fork_in_child()
