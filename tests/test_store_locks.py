@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import select
+import queue
 import subprocess
 import sys
 import threading
@@ -38,56 +38,69 @@ print("RELEASED", time.time(), flush=True)
 """
 
 
-def _holder(path: Path) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "WAITING"
+class _Proc:
+    """A child process whose output lines arrive on a queue (a reader thread: select() on a
+    buffered pipe would miss lines already read ahead)."""
+
+    def __init__(self, args: list[str], **kwargs: object) -> None:
+        self.proc = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+        )  # type: ignore[call-overload]
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+
+    def line(self, timeout: float) -> str | None:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def let_go(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(10)
+
+
+def _holder(path: Path) -> _Proc:
+    proc = _Proc([sys.executable, "-c", HOLDER, str(path)])
+    assert proc.line(30) == "WAITING"
     return proc
-
-
-def _line(proc: subprocess.Popen[str], timeout: float) -> str | None:
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    return proc.stdout.readline().strip() if ready else None
-
-
-def _let_go(proc: subprocess.Popen[str]) -> None:
-    assert proc.stdin is not None
-    proc.stdin.write("\n")
-    proc.stdin.flush()
 
 
 def test_deleting_the_sqlite_lock_file_does_not_let_a_second_process_in(tmp_path: Path) -> None:
     path = tmp_path / "shared" / "tokens.db"
     SQLiteStore(path).close()
     a = _holder(path)
-    b: subprocess.Popen[str] | None = None
+    b: _Proc | None = None
     try:
-        held = _line(a, 30)
+        held = a.line(30)
         assert held is not None and held.startswith("HELD")
         lock_file = path.with_name("tokens.db.auth0.default.lock")
         assert lock_file.exists()
         lock_file.unlink()  # a user or a cleanup job tidies the folder
         b = _holder(path)
-        assert _line(b, 3.0) is None  # B waits, although the file it would lock is new
-        _let_go(a)
-        released = _line(a, 30)
-        got = _line(b, 30)
+        assert b.line(3.0) is None  # B waits, although the file it would lock is new
+        a.let_go()
+        released = a.line(30)
+        got = b.line(30)
         assert released is not None and released.startswith("RELEASED")
         assert got is not None and got.startswith("HELD")
         assert float(got.split()[1]) >= float(released.split()[1]) - 0.05  # only after A let go
-        _let_go(b)
-        assert _line(b, 30) is not None
+        b.let_go()
+        assert b.line(30) is not None
     finally:
         for proc in (a, b):
             if proc is not None:
                 proc.kill()
-                proc.wait(10)
 
 
 # Connects and refreshes once; prints what it got.
@@ -108,26 +121,20 @@ def test_deleting_the_lock_file_during_a_slow_refresh_still_sends_one_refresh(tm
         oauthkit.connect("auth0", store=url, **p.settings)  # seeds the store
         p.delay(4)  # the first refresh answer takes 4 s
         env = {k: v for k, v in os.environ.items() if not k.startswith("AUTH0_")}
-        procs = []
+        procs: list[_Proc] = []
         try:
             for n in range(2):
-                proc = subprocess.Popen(
-                    [sys.executable, "-c", REFRESHER, url, json.dumps(p.settings)],
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                    env=env,
-                )
+                proc = _Proc([sys.executable, "-c", REFRESHER, url, json.dumps(p.settings)], env=env)
                 procs.append(proc)
-                assert _line(proc, 30) == "READY"
+                assert proc.line(30) == "READY"
                 if n == 0:
                     time.sleep(1.0)  # A is inside its 4 s refresh, holding the lock
                     path.with_name("tokens.db.auth0.default.lock").unlink()
             results = []
             for proc in procs:
-                out, err = proc.communicate(timeout=60)
-                assert proc.returncode == 0, err
-                results.append(json.loads(out.strip().splitlines()[-1]))
+                line = proc.line(60)
+                assert line is not None, proc.proc.stderr.read() if proc.proc.stderr else ""
+                results.append(json.loads(line))
         finally:
             for proc in procs:
                 proc.kill()

@@ -32,7 +32,7 @@ from .base import (
     _Unchecked,
     check_replaces,
 )
-from .codec import EVENT_COLUMNS, Corrupt, corrupt_error, event_from_mapping, record_from_json, record_json
+from .codec import EVENT_COLUMNS, Corrupt, corrupt_error, event_from_row, record_from_json, record_json
 from .sqlite_errors import FAILURES, sqlite_error
 
 T = TypeVar("T")
@@ -243,7 +243,7 @@ class SQLiteStore(Store):
             "read the refresh log", key, lambda db: db.execute(query + " ORDER BY id", args).fetchall()
         )
         try:
-            return [event_from_mapping(dict(zip(EVENT_COLUMNS, row, strict=True))) for row in rows]
+            return [event_from_row(row) for row in rows]
         except Corrupt as problem:
             raise corrupt_error(
                 problem,
