@@ -206,8 +206,13 @@ class RedisStore(Store):
         else:
             reason, state = "unavailable", "is unavailable"
             hint = "start redis-server or fix the redis:// URL; oauthkit will not fall back to memory"
-        if action.startswith(("save", "append")):
+        if action.startswith(("save", "append")) and reason == "timeout":
+            # Sent, unanswered: a paused Redis runs it when it resumes (the script, whole).
+            hint += "; what timed out may still be applied, whole, when Redis answers again"
+        elif action.startswith(("save", "append")):
             hint += "; nothing was written, the stored token is as it was"
+        elif action == "take the refresh lock":
+            hint += "; no refresh was sent"
         return StoreError(
             f"cannot {action}: the Redis store at {self.url} {state}"
             if action != "open the store"

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..errors import StoreError
 from . import permissions, sqlite_lock
 from .base import (
     DEFAULT_MAX_EVENTS,
@@ -55,6 +56,10 @@ _inherited: list[sqlite3.Connection] = []
 
 
 class SQLiteStore(Store):
+    """``sqlite:///path/tokens.db``. Options, as keywords or in the URL's query string through
+    ``open_store``: ``max_events`` (log retention), ``busy_timeout`` (seconds to wait for another
+    process's write transaction before a ``StoreError`` with reason ``locked``)."""
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -100,9 +105,6 @@ class SQLiteStore(Store):
                 if "readonly" not in str(exc) and "read-only" not in str(exc):
                     raise
                 db.execute("SELECT 1 FROM tokens LIMIT 1").fetchall()
-                log.warning(
-                    "oauthkit: the token store %s is read-only: refreshed tokens cannot be saved", self.path
-                )
         except FAILURES as exc:
             db.close()
             raise self._error(exc, "open the token store") from None
@@ -126,7 +128,7 @@ class SQLiteStore(Store):
             _inherited.append(self._db)
             self._db = None
 
-    def _error(self, exc: BaseException, action: str, key: Key | None = None) -> Exception:
+    def _error(self, exc: BaseException, action: str, key: Key | None = None) -> StoreError:
         return sqlite_error(
             exc, path=self.path, url=self.url, action=action, key=key, busy_timeout=self.busy_timeout
         )
