@@ -10,7 +10,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -31,7 +31,7 @@ from .session import (
     transport_exceptions,
 )
 from .settings import SEED_SETTING, resolve
-from .store import Event, Key, Record, StaleWrite, Store, open_store
+from .store import Event, Key, LockGuard, Record, StaleWrite, Store, open_store
 from .token import Token, default_leeway
 
 if TYPE_CHECKING:
@@ -419,20 +419,21 @@ class Connection:
             pending.record = record  # the newest record; the compare-and-set keeps the oldest base
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """The store's refresh lock; while a token only this process knows awaits its save, the
-        in-process lock suffices when the store cannot lock (nobody else can send that token)."""
+    def _locked(self) -> Iterator[LockGuard | None]:
+        """The store's refresh lock and its guard; while a token only this process knows awaits
+        its save, the in-process lock suffices when the store cannot lock (nobody else can send
+        that token), and there is no guard to check."""
         try:
             lock = self.store.lock(self.key)
-            lock.__enter__()
+            guard = lock.__enter__()
         except StoreError:
             if self._unsaved is None or self._unsaved.record is None:
                 raise
             with self._local_lock:
-                yield
+                yield None
             return
         try:
-            yield
+            yield guard
         finally:
             lock.__exit__(None, None, None)
 
@@ -464,7 +465,7 @@ class Connection:
         """Refresh under the store's lock, unless ``done()`` says another thread, connection
         object or process did it while we waited (single-flight)."""
         self._check_dead()
-        with self._locked():
+        with self._locked() as guard:
             self._adopt_stored()
             if done() and self._record.token is not None:
                 return self._record.token
@@ -478,6 +479,8 @@ class Connection:
             attempts = _Attempts(self, trigger)
             while True:
                 sent = attempts.begin()
+                if guard is not None:  # never send a refresh token after losing the lock
+                    guard.ensure_held()
                 try:
                     result = client.refresh_token(
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout
@@ -494,15 +497,18 @@ class Connection:
         import anyio
 
         self._check_dead()
-        lock = self.store.try_lock(self.key)
-        if lock is not None:
-            lock.__enter__()  # free and in-process: taken at once, no thread needed
+        free = self.store.try_lock(self.key)
+        lock: AbstractContextManager[LockGuard | None]
+        guard: LockGuard | None
+        if free is not None:
+            lock = free
+            guard = lock.__enter__()  # free and in-process: taken at once, no thread needed
         else:
             # A thread/file/Redis lock that may block: wait for it off the event loop; shielded,
             # so a cancelled task never leaves it taken.
             lock = self._locked()
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(lock.__enter__)
+                guard = await anyio.to_thread.run_sync(lock.__enter__)
         try:
             self._adopt_stored()
             if done() and self._record.token is not None:
@@ -516,6 +522,10 @@ class Connection:
             attempts = _Attempts(self, trigger)
             while True:
                 sent = attempts.begin()
+                if guard is not None and guard.needs_io:  # never send after losing the lock
+                    await anyio.to_thread.run_sync(guard.ensure_held)  # a Redis round trip
+                elif guard is not None:
+                    guard.ensure_held()
                 try:
                     result = await via.refresh_token(
                         self._bridge.token_url, refresh_token=sent, timeout=self.timeout

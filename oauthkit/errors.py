@@ -80,7 +80,24 @@ class AdapterError(OAuthKitError):
 
 
 class StoreError(OAuthKitError):
-    """The token store cannot be reached or used (never silently replaced by another store)."""
+    """The token store cannot be reached or used (never silently replaced by another store).
+
+    ``store`` is the store's URL (a Redis password redacted); ``adapter`` / ``connection`` name
+    the connection when there is one. ``reason`` says why: ``unavailable`` (cannot be reached or
+    opened), ``timeout`` (Redis did not answer in time), ``full`` (disk full), ``read_only``,
+    ``locked`` (another process held the database or the refresh lock too long), ``corrupt``
+    (a record or the file is damaged), ``lock_lost`` (the refresh lock expired or was taken over:
+    no refresh may be sent), ``forked`` (a lock taken before ``fork()``, used in the child),
+    ``refused`` (Redis refused the command: memory, persistence, permissions) or ``io``.
+    A failed save has written nothing: the stored token is as it was.
+    """
+
+    def __init__(
+        self, message: str, *, reason: str = "unavailable", store: str | None = None, **kwargs: object
+    ) -> None:
+        self.reason = reason
+        self.store = store
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
 
 
 class AuthorizationError(OAuthKitError):

@@ -1,4 +1,9 @@
-"""Token and refresh-log persistence: ``memory://``, ``sqlite:///path`` (the default)."""
+"""Token and refresh-log persistence: ``memory://``, ``sqlite:///path`` (the default), ``redis://``.
+
+Options ride in the URL's query string: ``max_events`` everywhere (the refresh log keeps the
+newest N events, 100,000 by default); ``busy_timeout`` for SQLite; ``lock_lease`` and
+``lock_timeout`` for Redis (see each store).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from .base import UNCHECKED, Event, Key, Record, StaleWrite, Store
+from . import forks, options
+from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, LockGuard, Record, StaleWrite, Store
 from .memory import MemoryStore
 
 if TYPE_CHECKING:
@@ -30,6 +36,16 @@ _open: dict[str, Store] = {}
 _open_guard = threading.Lock()
 
 
+def _reset_in_child() -> None:
+    global _open_guard
+    _open_guard = threading.Lock()  # a parent thread may have held it at fork()
+
+
+forks.on_fork_in_child(_reset_in_child)
+_SQLITE_OPTIONS = {"max_events": options.whole(1), "busy_timeout": options.seconds(0)}
+_MEMORY_OPTIONS = {"max_events": options.whole(1)}
+
+
 def default_store_url() -> str:
     env = os.environ.get(ENV_STORE)
     if env:
@@ -46,17 +62,20 @@ def open_store(store: str | Store | None = None) -> Store:
         return store
     url = store or default_store_url()
     if url.startswith("sqlite:///"):
-        url = f"sqlite:///{Path(url[len('sqlite:///') :]).expanduser().resolve()}"
+        path, query = options.split(url[len("sqlite:///") :])
+        url = f"sqlite:///{Path(path).expanduser().resolve()}" + (url[url.index("?") :] if query else "")
     with _open_guard:
         existing = _open.get(url)
         if existing is not None:
             return existing
         if url.startswith("memory://"):
-            opened: Store = MemoryStore(url)
+            base, found = options.take(url, _MEMORY_OPTIONS)
+            opened: Store = MemoryStore(base, **found)
         elif url.startswith("sqlite:///"):
             from .sqlite import SQLiteStore
 
-            opened = SQLiteStore(url[len("sqlite:///") :])
+            base, found = options.take(url, _SQLITE_OPTIONS)
+            opened = SQLiteStore(base[len("sqlite:///") :], **found)
         elif url.startswith(("redis://", "rediss://", "unix://")):
             from .redis import RedisStore  # redis-py only when a Redis store is asked for
 
@@ -71,9 +90,11 @@ def open_store(store: str | Store | None = None) -> Store:
 
 
 __all__ = [
+    "DEFAULT_MAX_EVENTS",
     "UNCHECKED",
     "Event",
     "Key",
+    "LockGuard",
     "MemoryStore",
     "Record",
     "SQLiteStore",

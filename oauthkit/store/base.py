@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -9,7 +10,12 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..errors import ConfigError, StoreError
 from ..token import Token
+from . import forks
+
+# The refresh log keeps this many events per store, oldest dropped first (``max_events=``).
+DEFAULT_MAX_EVENTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -83,13 +89,74 @@ def check_replaces(current: Record | None, replaces: str | _Unchecked | None) ->
         raise StaleWrite("the stored refresh token changed during the refresh")
 
 
+def check_max_events(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"max_events must be a whole number of at least 1, not {value!r}",
+            hint=f"the refresh log keeps the newest max_events events (default {DEFAULT_MAX_EVENTS:,})",
+        )
+    return value
+
+
+class LockGuard:
+    """What ``Store.lock(key)`` yields while the refresh lock of one connection is held.
+
+    The connection calls ``ensure_held()`` right before every token request: it raises
+    ``StoreError`` when sending would no longer be safe. An in-process or file lock cannot be
+    lost while held, so here the only check is that this is still the process that took it (a
+    child forked inside the lock shares it with its parent, and must take its own). A lock that
+    can expire (Redis) checks with the server.
+    """
+
+    # True when ensure_held() asks a server (an event loop then calls it on a worker thread).
+    needs_io: ClassVar[bool] = False
+
+    def __init__(self, store: Store, key: Key) -> None:
+        self.store_url = store.url
+        self.key = key
+        self.pid = os.getpid()
+
+    def ensure_held(self) -> None:
+        """Raise ``StoreError`` unless this lock is still held by this process."""
+        if os.getpid() != self.pid:
+            raise StoreError(
+                f"the refresh lock of {self.key} in {self.store_url} was taken before fork()",
+                reason="forked",
+                store=self.store_url,
+                adapter=self.key.adapter,
+                connection=self.key.name,
+                hint="the parent process holds it; take the lock again in the child (conn.refresh() does)",
+            )
+
+    @property
+    def owned_here(self) -> bool:
+        """True in the process that took the lock (a forked child must not release it)."""
+        return os.getpid() == self.pid
+
+
 class Store(ABC):
     """Tokens and the refresh log of any number of connections."""
 
     url: str
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_events: int = DEFAULT_MAX_EVENTS) -> None:
+        self.max_events = check_max_events(max_events)
         self._locks: dict[Key, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        forks.track(self)
+
+    def _before_fork(self) -> None:  # noqa: B027 - optional: only stores on a C library need it
+        """Called in the forking thread right before ``fork()``: wait until no thread is inside a
+        call that must not be cut in two (and keep others out until ``_after_fork_in_parent``)."""
+
+    def _after_fork_in_parent(self) -> None:  # noqa: B027 - pairs with _before_fork
+        """Called in the parent right after ``fork()``: undo ``_before_fork``."""
+
+    def _after_fork_in_child(self) -> None:
+        """Called in a child right after ``fork()``. Locks that another thread of the parent held
+        stay held forever in the child (that thread does not exist there): start with fresh ones.
+        Stores that hold connections or file descriptors extend this."""
+        self._locks = {}
         self._locks_guard = threading.Lock()
 
     @abstractmethod
@@ -109,11 +176,12 @@ class Store(ABC):
 
         With ``replaces``, a compare-and-set: write only if the stored refresh token is still
         ``replaces`` (the one the refresh used), else raise ``StaleWrite`` and write nothing, so a
-        late writer can never overwrite a newer token."""
+        late writer can never overwrite a newer token. Any failure raises ``StoreError`` and
+        writes nothing."""
 
     @abstractmethod
     def append(self, events: Sequence[Event]) -> None:
-        """Add events to the refresh log."""
+        """Add events to the refresh log (the oldest beyond ``max_events`` are dropped)."""
 
     @abstractmethod
     def events(self, key: Key | None = None) -> list[Event]:
@@ -132,13 +200,14 @@ class Store(ABC):
             return self._locks.setdefault(key, threading.Lock())
 
     @contextmanager
-    def lock(self, key: Key) -> Iterator[None]:
+    def lock(self, key: Key) -> Iterator[LockGuard]:
         """Hold the refresh lock of one connection: in-process (every thread of it) here;
-        stores shared across processes extend this."""
+        stores shared across processes extend this. Yields a ``LockGuard``: call its
+        ``ensure_held()`` right before sending a token request."""
         with self._thread_lock(key):
-            yield
+            yield LockGuard(self, key)
 
-    def try_lock(self, key: Key) -> AbstractContextManager[None] | None:
+    def try_lock(self, key: Key) -> AbstractContextManager[LockGuard] | None:
         """The refresh lock when it can be taken at once without blocking, else None (held, or
         a lock that needs I/O). An event loop takes it in place instead of on a worker thread:
         that hop was a tenth of an async refresh (benchmarks/async_bulk.py)."""
@@ -147,7 +216,7 @@ class Store(ABC):
         lock = self._thread_lock(key)
         if not lock.acquire(blocking=False):
             return None
-        return _released_on_exit(lock)
+        return _released_on_exit(lock, LockGuard(self, key))
 
     def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing open
         """Release what the store holds open."""
@@ -157,8 +226,8 @@ class Store(ABC):
 
 
 @contextmanager
-def _released_on_exit(lock: threading.Lock) -> Iterator[None]:
+def _released_on_exit(lock: threading.Lock, guard: LockGuard) -> Iterator[LockGuard]:
     try:
-        yield
+        yield guard
     finally:
         lock.release()

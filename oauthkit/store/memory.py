@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import deque
 from collections.abc import Sequence
 
-from .base import UNCHECKED, Event, Key, Record, Store, _Unchecked, check_replaces
+from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, Record, Store, _Unchecked, check_replaces
 
 
 class MemoryStore(Store):
-    def __init__(self, url: str = "memory://") -> None:
-        super().__init__()
+    def __init__(self, url: str = "memory://", *, max_events: int = DEFAULT_MAX_EVENTS) -> None:
+        super().__init__(max_events=max_events)
         self.url = url
         self._records: dict[Key, Record] = {}
-        self._events: list[Event] = []
+        # A bounded deque drops the oldest event in O(1) as a new one arrives.
+        self._events: deque[Event] = deque(maxlen=self.max_events)
+        self._guard = threading.Lock()
+
+    def _after_fork_in_child(self) -> None:
+        super()._after_fork_in_child()
         self._guard = threading.Lock()
 
     def load(self, key: Key) -> Record | None:

@@ -1,0 +1,68 @@
+"""Issue 11, item 2: a rotated refresh token is never lost when the store fails after the provider
+answered. Real parts: a real tmpfs that is full, a real redis-server paused with SIGSTOP, the
+Auth0 emulator, which rotates and revokes the whole family when an old token comes back."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from store_faults import fill, own_redis, tmpfs
+
+import oauthkit
+import oauthkit.sandbox as sb
+
+
+def test_a_full_disk_keeps_the_new_token_in_memory_and_saves_it_when_space_returns(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "small", "512k") as disk, sb.serve("auth0", access_lifetime=600) as p:
+        store = f"sqlite:///{disk / 'tokens.db'}"
+        conn = oauthkit.connect("auth0", store=store, retry=oauthkit.Retry(attempts=1), **p.settings)
+        conn.refresh()
+        filler = fill(disk)
+        conn._last_request = -10.0  # the one-a-second floor is not the point here
+        with pytest.raises(oauthkit.StoreError) as info:
+            conn.refresh()  # the provider rotates; the store cannot take the new token
+        assert "keeps using it from memory" in str(info.value)
+        newest = conn.token
+        assert newest is not None and newest.refresh_token is not None
+        # Used from memory: API calls work with the new access token, and nothing is re-sent.
+        sent = len(p.token_requests)
+        assert conn.session.get(p.api_url).status_code == 200
+        assert len(p.token_requests) == sent
+        os.remove(filler)
+        conn._unsaved.tried_at = -10.0 if conn._unsaved else 0.0  # do not wait for the retry pace
+        assert conn.session.get(p.api_url).status_code == 200  # saved on this call
+        assert conn._unsaved is None
+        # A new process (here: a new connection object) resumes from the newest token: no
+        # InvalidGrant, no revoked family.
+        other = oauthkit.connect("auth0", store=store, retry=oauthkit.Retry(attempts=1), **p.settings)
+        assert other.token is not None and other.token.refresh_token == newest.refresh_token
+        other.refresh()
+        failures = [e for e in other.history().itertuples() if e.outcome == "error"]
+        assert failures == []
+
+
+def test_redis_paused_after_the_answer_keeps_the_token_and_saves_it_on_resume(tmp_path: Path) -> None:
+    with own_redis(tmp_path) as redis_proc, sb.serve("auth0", access_lifetime=600) as p:
+        store = oauthkit.open_store(redis_proc.url(3))
+        conn = oauthkit.connect("auth0", store=store, retry=oauthkit.Retry(attempts=1), **p.settings)
+        conn.refresh()
+        # Paused while the refresh is in flight: the lock was taken, the provider answers, and
+        # the save then finds Redis gone.
+        p.delay(0.5)
+        import threading
+
+        threading.Timer(0.2, redis_proc.pause).start()
+        conn._last_request = -10.0
+        with pytest.raises(oauthkit.StoreError):
+            conn.refresh()
+        newest = conn.token
+        assert newest is not None
+        redis_proc.resume()
+        if conn._unsaved is not None:
+            conn._unsaved.tried_at = -10.0
+        conn.ensure_fresh()
+        assert conn._unsaved is None
+        again = oauthkit.connect("auth0", store=redis_proc.url(3), **p.settings)
+        assert again.token is not None and again.token.refresh_token == newest.refresh_token
