@@ -79,7 +79,7 @@ def load_module_data(path: Path) -> Any:
     if data is None:
         raise AdapterError(
             f"adapter file {str(path)!r} defines no ADAPTER",
-            hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
+            hint="define ADAPTER = {...} (the format: docs/DESIGN.md)",
         )
     return data
 
@@ -95,7 +95,7 @@ def _validated(data: Any, source: str) -> Adapter:
     if not isinstance(data, Mapping):
         raise AdapterError(
             f"{source}: ADAPTER is a {type(data).__name__}, not a dict",
-            hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
+            hint="define ADAPTER = {...} (the format: docs/DESIGN.md)",
         )
     return Adapter.from_dict(data, source=source)
 
