@@ -1,7 +1,7 @@
-"""The old name of ``oauthkit.history`` (the refresh log as a DataFrame), kept importable."""
+"""The old name of ``oauthkit.refresh_log`` (refresh events as a DataFrame), kept importable."""
 
 from __future__ import annotations
 
-from .history import COLUMNS, TIME, TRIGGERS, summarize, to_frame
+from .refresh_log import COLUMNS, TIME, TRIGGERS, summarize, to_frame
 
 __all__ = ["COLUMNS", "TIME", "TRIGGERS", "summarize", "to_frame"]

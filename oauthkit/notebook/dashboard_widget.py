@@ -19,7 +19,7 @@ import pandas as pd
 from ..connection import Connection, connect, live_connections, subscribe
 from ..display import esc
 from ..errors import OAuthKitError
-from ..history import to_frame
+from ..refresh_log import to_frame
 from ..store import Event, Key, open_store
 from .card import ConnectionCard
 from .history_view import PAGE_SIZE, HistoryView
