@@ -9,7 +9,6 @@ inline because JupyterLab's sanitizer drops ``<style>`` blocks of untrusted outp
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -120,8 +119,12 @@ def _whole(seconds: float) -> str:
 
 
 # ---- HTML pieces ---------------------------------------------------------------------------------
+# html.escape(value, quote=True), without importing html (and html.entities) on `import oauthkit`.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return str(value).translate(_ESCAPES)
 
 
 def code(value: object) -> str:

@@ -286,8 +286,13 @@ class _Validator(Checks):
             scope=paths["scope"],
             id_token=paths["id_token"],
             expires=expires,
-            refresh_expires=self.expiry(spec.get("refresh_expires"), f"{path}.refresh_expires"),
-            default_lifetime=self.number(spec.get("default_lifetime"), f"{path}.default_lifetime"),
+            refresh_expires=self.expiry(spec["refresh_expires"], f"{path}.refresh_expires")
+            if "refresh_expires" in spec
+            else default_of(ResponseSpec, "refresh_expires"),
+            default_lifetime=self.number(
+                spec.get("default_lifetime", default_of(ResponseSpec, "default_lifetime")),
+                f"{path}.default_lifetime",
+            ),
         )
 
     def errors(self, value: Any, path: str = "errors") -> ErrorSpec:
