@@ -102,7 +102,7 @@ def test_import_oauthkit_and_html_reprs_stay_light() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_display_escapes_as_html_escape_does_and_imports_nothing_of_oauthkit() -> None:
+def test_display_escapes_as_html_escape_does() -> None:
     import html as stdlib_html
 
     from oauthkit import display
