@@ -34,21 +34,22 @@ First tokens (conn.authorize()), "Authorization Code Flow with PKCE":
   http://127.0.0.1:8765/callback and pass authorize(redirect_uri=...) with it.
 """
 
+# A key is here because the page states it, or because the adapter departs from the default on
+# purpose ("inferred", with the reason). Unsaid keys take RFC 6749's defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "auth0",
     "title": "Auth0",
     "docs": "https://auth0.com/docs/secure/tokens/refresh-tokens/use-refresh-tokens",
     "settings": {
+        # The page's https://${account.namespace}; inferred: optional, as base_url may replace it
         "domain": {"required": False, "doc": "your tenant, e.g. example.eu.auth0.com"},
         "base_url": {"default": "https://{domain}"},
         "client_id": {},
-        "client_secret": {
-            "required": False,
-            "secret": True,
-            "doc": "confidential applications only",
-        },
+        # "Optional ... Only required for confidential applications"; secret: inferred (a credential)
+        "client_secret": {"required": False, "secret": True, "doc": "confidential applications only"},
+        # Not on this page: Auth0's Authentication API reference lists an optional scope on
+        # refresh (tests/provider_pages/NOTES.md)
         "scope": {"required": False},
-        "refresh_token": {"secret": True},
     },
     "request": {
         "url": "{base_url}/oauth/token",
@@ -56,21 +57,26 @@ ADAPTER = {
         "encoding": "form",
         "client_auth": "body",
         "grant_type": "refresh_token",
-        "optional": ["scope"],
+        "optional": ["scope"],  # Authentication API reference, as above: sent only when set
     },
     "response": {
         "access_token": "access_token",
-        "refresh_token": "refresh_token",
         "token_type": "token_type",
         "scope": "scope",
-        "id_token": "id_token",
+        "id_token": "id_token",  # "If the scope of the initial token included openid"
         "expires": {"field": "expires_in", "kind": "seconds"},
+        # inferred: the example's expires_in (Auth0's default lifetime), for an answer without one
         "default_lifetime": 86400,
     },
+    # inferred: not on this page; rotation is a per-application switch (Auth0's "Refresh Token
+    # Rotation", tests/provider_pages/NOTES.md), so a refresh token is taken when one comes back
     "rotation": "if_present",
-    "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    # errors: RFC 6749's invalid_grant (the default); a reused rotated token gets 403
+    # invalid_grant (Auth0's "Refresh Token Rotation", tests/provider_pages/NOTES.md).
+    # Auth0's "Authorization Code Flow with PKCE" (quoted above), not the refresh page:
     "authorize": {
         "url": "{base_url}/authorize",
+        # offline_access makes Auth0 issue a refresh token at all; openid an id token
         "scope": "openid offline_access",
         "pkce": "S256",
         # POST {base_url}/oauth/token, form, client_id (+ secret when set): as refresh does.

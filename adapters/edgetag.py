@@ -36,22 +36,27 @@ First tokens (conn.authorize()), from the implementation page:
   expires_in from it (refresh answers then keep that refresh token).
 """
 
+# A key is here because the page states it, or because the adapter departs from the default on
+# purpose ("inferred", with the reason). Unsaid keys take RFC 6749's defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "edgetag",
     "title": "EdgeTag",
     "docs": "https://docs.edgetag.io/api/getting-started/oauth-2.0/implementation/refreshing-access-token",
     "settings": {
+        # The production host, from the implementation page (this page's examples use
+        # http://api-sandbox.edgetag.io)
         "base_url": {"default": "https://api.edgetag.io"},
-        "app_url": {
+        "app_url": {  # the implementation page: users approve on the app host
             "default": "https://app.edgetag.io",
             "doc": "where users approve access (authorization URL host)",
         },
         "client_id": {},
-        "client_secret": {"secret": True},
-        "refresh_token": {"secret": True},
+        "client_secret": {"secret": True},  # inferred: a credential, never logged or shown
     },
     "request": {
         "url": "{base_url}/v1/oauth-app/client/token",
+        # inferred: the text says "Request is GET", but both examples POST a form body, which a
+        # GET cannot carry
         "method": "POST",
         "encoding": "form",
         "client_auth": "basic",
@@ -59,19 +64,21 @@ ADAPTER = {
     },
     "response": {
         "access_token": "access_token",
-        "refresh_token": None,
-        "token_type": None,
+        "refresh_token": None,  # the page's answer has none
+        "token_type": None,  # ... and no token_type (Bearer)
         "expires": {"field": "expires_in", "kind": "seconds"},
-        "default_lifetime": 7200,
+        "default_lifetime": 7200,  # "Our Access Token expires every 2 hours"
     },
-    "rotation": "never",
-    "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "rotation": "never",  # inferred: the answer carries no refresh token, so ours stays valid
+    # errors: not documented; RFC 6749's (400 invalid_grant), the defaults.
+    # The implementation page (quoted above), not the refresh page:
     "authorize": {
         "url": "{app_url}/oauth/authorize",
         "pkce": "S256",
         "exchange": {
             "grant_type": "authorization_code",
-            "response": {"refresh_token": "refresh_token"},  # unlike refresh answers
+            # inferred: the exchange's answer is not shown; a refresh token must come from it
+            "response": {"refresh_token": "refresh_token"},
         },
     },
 }

@@ -36,43 +36,49 @@ First tokens (conn.authorize()), from the authorization-code variant of the same
   documented: a "message" about the authorization code means the code is dead.
 """
 
+# A key is here because the page states it, or because the adapter departs from the default on
+# purpose ("inferred", with the reason). Unsaid keys take RFC 6749's defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "ellipsis_drive",
     "title": "Ellipsis Drive",
     "docs": "https://docs.ellipsis-drive.com/developers/api-v3/oauth/refresh-token-variant",
     "settings": {
+        # inferred: the page gives only the path; Ellipsis' own API clients use this root
+        # (tests/provider_pages/NOTES.md); private instances set base_url
         "base_url": {"default": "https://api.ellipsis-drive.com/v3"},
         "client_id": {},
-        "client_secret": {"secret": True},
-        "refresh_token": {"secret": True},
+        "client_secret": {"secret": True},  # inferred: a credential, never logged or shown
     },
     "request": {
         "url": "{base_url}/oauth/token",
         "method": "POST",
+        # inferred: the page states no body encoding; Ellipsis' own clients send JSON for every
+        # POST (tests/provider_pages/NOTES.md)
         "encoding": "json",
-        "client_auth": "body",
+        "client_auth": "body",  # the page's first option; HTTP Basic is its alternative
         "grant_type": "refresh_token",
     },
-    "response": {
-        "access_token": "access_token",
-        "refresh_token": "refresh_token",
-        "token_type": "token_type",
-        "expires": {"field": "expires_in", "kind": "seconds"},
-        "default_lifetime": 3600,
-    },
+    # The page documents no answer: RFC 6749's names (the defaults) are read.
+    # inferred: no lifetime is documented; an hour when expires_in is missing
+    "response": {"default_lifetime": 3600},
+    # inferred: the overview says refresh gives "new access and refresh tokens", this page "a new
+    # access token": a refresh token is taken when one comes back, ours kept otherwise
     "rotation": "if_present",
-    "errors": {
-        "invalid_grant_codes": ["invalid_grant"],
-        "invalid_grant_messages": ["refresh token"],
-        "message_field": "message",
-    },
+    # inferred: errors are not on the page; Ellipsis answers 400 with a JSON "message"
+    # (tests/provider_pages/NOTES.md), and one about the refresh token means it is dead
+    "errors": {"invalid_grant_messages": ["refresh token"], "message_field": "message"},
+    # The authorization-code variant of the same OAuth pages (quoted above), not the refresh page:
     "authorize": {
         "url": "{base_url}/oauth/authorize",
-        "scope": "projects",
+        "scope": "projects",  # the default and only documented scope
+        # inferred: plain and S256 are both documented, plain the provider's default; S256 keeps
+        # the verifier itself out of the browser's address bar
         "pkce": "S256",
         "exchange": {
             "grant_type": "authorization_code",
-            "names": {"code": "authorization_code"},
+            "names": {"code": "authorization_code"},  # the code's documented parameter name
+            # inferred: the exchange's errors are not documented; a "message" about the
+            # authorization code means the code is dead
             "errors": {"invalid_grant_messages": ["authorization code", "authorization_code"]},
         },
     },

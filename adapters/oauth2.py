@@ -43,6 +43,8 @@ it has no default: conn.authorize() without it is a ConfigError saying to set
 OAUTH2_AUTHORIZE_URL. Refreshing never needs it.
 """
 
+# A key is here because the RFC states it, or because the adapter departs from the default on
+# purpose ("inferred", with the reason). Unsaid keys take the defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "oauth2",
     "title": "OAuth 2.0 (RFC 6749)",
@@ -50,37 +52,39 @@ ADAPTER = {
     "settings": {
         "token_url": {"doc": "the token endpoint, e.g. https://auth.example.com/oauth/token"},
         "client_id": {},
+        # Section 2.1: only confidential clients have one; secret: inferred (a credential)
         "client_secret": {"required": False, "secret": True, "doc": "confidential clients only"},
+        # Section 2.3.1: every server must accept HTTP Basic, hence the default
         "auth_method": {
             "default": "client_secret_basic",
             "doc": "client_secret_basic | client_secret_post | none",
         },
-        "scope": {"required": False, "doc": "a subset of the granted scope"},
+        "scope": {"required": False, "doc": "a subset of the granted scope"},  # section 6: OPTIONAL
+        # inferred: optional, as refreshing never needs it (section 3.1 gives it no standard path)
         "authorize_url": {
             "required": False,
             "doc": "the authorization endpoint, for conn.authorize() only, e.g. "
             "https://auth.example.com/oauth/authorize",
         },
-        "refresh_token": {"secret": True},
     },
     "request": {
         "url": "{token_url}",
         "method": "POST",
         "encoding": "form",
-        "client_auth": "{auth_method}",
+        "client_auth": "{auth_method}",  # section 2.3: the client authenticates as the server says
         "grant_type": "refresh_token",
         "optional": ["scope"],
     },
-    "response": {
+    "response": {  # section 5.1
         "access_token": "access_token",
         "refresh_token": "refresh_token",
         "token_type": "token_type",
         "scope": "scope",
-        "id_token": "id_token",
-        "expires": {"field": "expires_in", "kind": "seconds"},
+        "expires": {"field": "expires_in", "kind": "seconds"},  # RECOMMENDED, not required
     },
+    # "The authorization server MAY issue a new refresh token"
     "rotation": "if_present",
-    "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "errors": {"invalid_grant_codes": ["invalid_grant"]},  # section 5.2
     "authorize": {
         "url": "{authorize_url}",
         # Section 3.3: scope is OPTIONAL and its values are the server's own; without one the

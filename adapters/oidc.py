@@ -55,25 +55,28 @@ https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
   validated (oauthkit keeps tokens alive, it does not log users in).
 """
 
+# A key is here because the specifications state it, or because the adapter departs from the
+# default on purpose ("inferred", with the reason). Unsaid keys take the defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "oidc",
     "title": "OpenID Connect",
     "docs": "https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokens",
-    "discovery": "{issuer}/.well-known/openid-configuration",
+    "discovery": "{issuer}/.well-known/openid-configuration",  # Discovery section 4
     "settings": {
         "issuer": {"doc": "the issuer URL, e.g. https://accounts.example.com"},
         "client_id": {},
+        # Only confidential clients have one; secret: inferred (a credential)
         "client_secret": {"required": False, "secret": True, "doc": "confidential clients only"},
+        # Optional: the discovery document supplies them (Discovery section 3), unless set
         "auth_method": {"required": False, "doc": "default: chosen from the discovery document"},
         "token_endpoint": {"required": False, "doc": "default: from the discovery document"},
-        "scope": {"required": False, "doc": "a subset of the granted scope"},
+        "scope": {"required": False, "doc": "a subset of the granted scope"},  # RFC 6749 section 6
         "authorization_endpoint": {
             "required": False,
             "doc": "for conn.authorize() only; default: from the discovery document",
         },
-        "refresh_token": {"secret": True},
     },
-    "request": {
+    "request": {  # Core section 12.1: RFC 6749 section 6
         "url": "{token_endpoint}",
         "method": "POST",
         "encoding": "form",
@@ -81,16 +84,16 @@ ADAPTER = {
         "grant_type": "refresh_token",
         "optional": ["scope"],
     },
-    "response": {
+    "response": {  # Core section 12.2
         "access_token": "access_token",
         "refresh_token": "refresh_token",
         "token_type": "token_type",
         "scope": "scope",
-        "id_token": "id_token",
+        "id_token": "id_token",  # optional on refresh
         "expires": {"field": "expires_in", "kind": "seconds"},
     },
-    "rotation": "if_present",
-    "errors": {"invalid_grant_codes": ["invalid_grant"]},
+    "rotation": "if_present",  # a new refresh token may come back (RFC 6749 section 6)
+    "errors": {"invalid_grant_codes": ["invalid_grant"]},  # Core section 12.3: RFC 6749 section 5.2
     "authorize": {
         "url": "{authorization_endpoint}",
         "scope": "openid",  # offline_access left to the user (see above)

@@ -34,6 +34,8 @@ First tokens (conn.authorize()), steps 1 and 3 of the same guide:
 - Its answer is read like a refresh answer (access_token, refresh_token, expires_in).
 """
 
+# A key is here because the page states it, or because the adapter departs from the default on
+# purpose ("inferred", with the reason). Unsaid keys take RFC 6749's defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "parqex",
     "title": "parqex",
@@ -41,29 +43,31 @@ ADAPTER = {
     "settings": {
         "base_url": {"default": "https://api.parqex.com"},
         "client_id": {},
-        "client_secret": {"secret": True},
-        "refresh_token": {"secret": True},
+        "client_secret": {"secret": True},  # inferred: a credential, never logged or shown
     },
     "request": {
         "url": "{base_url}/oauth/v2/endpoints/token/",
+        # inferred: the page names no method; the guide's code exchange (step 3) is a GET on this
+        # URL with a query string, and the page shows only a URL
         "method": "GET",
         "encoding": "query",
-        "client_auth": "body",
+        "client_auth": "body",  # client_id and client_secret among the (query) parameters
+        # inferred: the page lists grant_type twice (authorization_code, then refresh_token); a
+        # refresh means refresh_token, sent once
         "grant_type": "refresh_token",
     },
-    "response": {
-        "access_token": "access_token",
-        "refresh_token": "refresh_token",
-        "expires": {"field": "expires_in", "kind": "seconds"},
-        "default_lifetime": 3600,
-    },
+    # The page shows no answer; step 3 of the guide names access_token, refresh_token and
+    # expires_in (RFC 6749's names, the defaults).
+    # inferred: no lifetime is documented; an hour when expires_in is missing
+    "response": {"default_lifetime": 3600},
     # "...and, consequently, the refresh token": every refresh rotates it.
     "rotation": "always",
+    # errors: not documented; RFC 6749's (400 invalid_grant), the defaults.
+    # Steps 1 and 3 of the same guide (quoted above), not the refresh page:
     "authorize": {
         "url": "{base_url}/oauth/v2/endpoints/authorize/",
-        "pkce": None,  # not documented
+        "pkce": None,  # inferred: the guide documents no PKCE (state still protects the redirect)
         # Step 3: GET on the refresh URL, query string, client id and secret in it (inherited).
         "exchange": {"grant_type": "authorization_code"},
     },
-    "errors": {"invalid_grant_codes": ["invalid_grant"]},
 }

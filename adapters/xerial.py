@@ -1,7 +1,7 @@
 """Xerial — Refresh Auth Tokens.
 
 Xerial's API reference, "Refresh Auth Tokens" (the page carries no public URL; the copy
-oauthkit was built from is providers/xerial.md beside DESIGN.md).
+oauthkit was built from is tests/provider_pages/xerial.md).
 
     POST .../auth/refresh-tokens
     {"refreshToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}
@@ -32,33 +32,40 @@ First tokens (conn.login(email=..., password=...)), the same reference's "Login"
 - A 401 here means wrong credentials. The password is sent once and never stored.
 """
 
+# A key is here because the page states it, or because the adapter departs from the default on
+# purpose ("inferred", with the reason). Unsaid keys take RFC 6749's defaults (docs/DESIGN.md).
 ADAPTER = {
     "name": "xerial",
     "title": "Xerial",
     "docs": "Xerial API reference: Auth > Refresh Auth Tokens (no public URL)",
     "settings": {
+        # The page writes only ".../auth/refresh-tokens": no default host
         "base_url": {"doc": "API root with its version prefix, e.g. https://api.example.com/v1"},
-        "refresh_token": {"secret": True},
     },
     "request": {
         "url": "{base_url}/auth/refresh-tokens",
         "method": "POST",
         "encoding": "json",
-        "client_auth": "none",
-        "grant_type": None,
+        "client_auth": "none",  # the body is refreshToken alone: no client credentials ...
+        "grant_type": None,  # ... and no grant_type
         "names": {"refresh_token": "refreshToken"},
     },
     "response": {
         "access_token": "access.token",
         "refresh_token": "refresh.token",
-        "token_type": None,
+        "token_type": None,  # the answer carries no token_type, scope or id_token
         "scope": None,
         "id_token": None,
         "expires": {"field": "access.expires", "kind": "timestamp", "format": "iso8601"},
         "refresh_expires": {"field": "refresh.expires", "kind": "timestamp", "format": "iso8601"},
     },
+    # "refresh: New refresh token"; the API's Express boilerplate deletes the used one on every
+    # refresh (its source, tests/provider_pages/NOTES.md)
     "rotation": "always",
-    "errors": {"invalid_grant_status": [401], "code_field": "error", "message_field": "message"},
+    # inferred: the page shows 401 "Please Authenticate"; since the used refresh token is deleted
+    # (as above), a reused or unknown one gets 401: on this endpoint it means "authorize again"
+    "errors": {"invalid_grant_status": [401], "message_field": "message"},
+    # The same reference's "Login" (quoted above), not the refresh page:
     "login": {
         "url": "{base_url}/auth/login",  # POST, JSON, no client credentials: as refresh
         "credentials": ["email", "password"],

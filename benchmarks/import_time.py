@@ -18,7 +18,7 @@ NAME = "import"
 TARGET = 1.2
 OURS = "oauthkit"
 BASELINE = "authlib.integrations.requests_client"
-# Imported only when a feature needs them (DESIGN.md); `import oauthkit` must not load them.
+# Imported only when a feature needs them (docs/DESIGN.md); `import oauthkit` must not load them.
 LAZY = ("pandas", "ipywidgets", "httpx")
 REPORTED = (*LAZY, "numpy", "matplotlib", "sqlite3", "filelock")
 

@@ -76,7 +76,7 @@ def events_from(columns: dict[str, list[Any]]) -> list[Event]:
 
 def rows_from(columns: dict[str, list[Any]]) -> list[list[Any]]:
     """The hand-made log: one plain list per refresh attempt, the log's columns in order."""
-    from oauthkit.log import COLUMNS
+    from oauthkit.refresh_log import COLUMNS
 
     return list(map(list, zip(*(columns[name] for name in COLUMNS), strict=True)))
 
@@ -86,7 +86,7 @@ def frame_from_rows(rows: list[list[Any]]) -> Any:
     log, the way pandas' documentation does it: the constructor, then one cast per column."""
     import pandas as pd
 
-    from oauthkit.log import COLUMNS, TIME
+    from oauthkit.refresh_log import COLUMNS, TIME
 
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for name, dtype in COLUMNS.items():
@@ -103,7 +103,7 @@ def frame_from_columns(columns: dict[str, list[Any]]) -> Any:
     import numpy as np
     import pandas as pd
 
-    from oauthkit.log import COLUMNS, TIME
+    from oauthkit.refresh_log import COLUMNS, TIME
 
     def column(values: list[Any], dtype: str) -> Any:
         if dtype == TIME:  # None -> NaN -> NaT
@@ -116,7 +116,7 @@ def frame_from_columns(columns: dict[str, list[Any]]) -> Any:
 
 
 def to_frame(events: list[Event]) -> Any:
-    from oauthkit.log import to_frame as oauthkit_to_frame
+    from oauthkit.refresh_log import to_frame as oauthkit_to_frame
 
     return oauthkit_to_frame(events)
 
@@ -203,7 +203,7 @@ def _timings(
 
 
 def run(size: Sizes, provider: str) -> Result:
-    """Median wall time of ``oauthkit.log.to_frame(events)`` on N ``oauthkit.store.Event``
+    """Median wall time of ``oauthkit.refresh_log.to_frame(events)`` on N ``oauthkit.store.Event``
     objects, against building the identical DataFrame (checked with
     ``pandas.testing.assert_frame_equal``) from a hand-made log holding each attempt as a plain
     list (`frame_from_rows`). Details add pandas' floor, the same frame from one list per column

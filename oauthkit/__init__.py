@@ -1,6 +1,6 @@
 """oauthkit: keep OAuth 2.0 access tokens alive from Jupyter notebooks.
 
-Public API (see DESIGN.md); everything else lives in private modules behind it. pandas, httpx
+Public API (docs/DESIGN.md, "Public names"); everything else lives in private modules behind it. pandas, httpx
 and ipywidgets are imported only when a feature needs them.
 """
 

@@ -191,7 +191,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import pandas as pd
 
     import oauthkit.sandbox as sandbox
-    from oauthkit.log import summarize
+    from oauthkit.refresh_log import summarize
 
     with contextlib.ExitStack() as stack:
         if args.store_dir is None:
@@ -233,7 +233,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "rotations": summary["rotations"],
             }
         )
-        print("\nPer provider (oauthkit.log.summarize):")
+        print("\nPer provider (oauthkit.refresh_log.summarize):")
         print(summary.to_string())
         if args.html:
             print()

@@ -49,7 +49,8 @@ def _is_test(path: Path) -> bool:
     return path.name.startswith("test_") or path.stem.endswith("_test")
 
 
-def _module_files(path: Path) -> list[Path]:
+def module_files(path: Path) -> list[Path]:
+    """The adapter files at ``path``: the file itself, or a folder's ``*.py`` but tests and ``_*``."""
     if path.is_dir():
         return sorted(p for p in path.glob("*.py") if not p.name.startswith("_") and not _is_test(p))
     if path.is_file() and path.suffix == ".py":
@@ -79,7 +80,7 @@ def load_module_data(path: Path) -> Any:
     if data is None:
         raise AdapterError(
             f"adapter file {str(path)!r} defines no ADAPTER",
-            hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
+            hint="define ADAPTER = {...} (the format: docs/DESIGN.md)",
         )
     return data
 
@@ -95,7 +96,7 @@ def _validated(data: Any, source: str) -> Adapter:
     if not isinstance(data, Mapping):
         raise AdapterError(
             f"{source}: ADAPTER is a {type(data).__name__}, not a dict",
-            hint="define ADAPTER = {...} (see oauthkit/adapter.py)",
+            hint="define ADAPTER = {...} (the format: docs/DESIGN.md)",
         )
     return Adapter.from_dict(data, source=source)
 
@@ -158,7 +159,7 @@ def _ensure_shipped() -> None:
     global _shipped_loaded
     with _lock:
         if not _shipped_loaded:
-            _register((load_file(p) for p in _module_files(shipped_folder())), replace=True)
+            _register((load_file(p) for p in module_files(shipped_folder())), replace=True)
             for path in _environment_files():
                 try:
                     adapter = load_file(path)
@@ -176,7 +177,7 @@ def _environment_files() -> list[Path]:
     files: list[Path] = []
     for folder in filter(None, os.environ.get("OAUTHKIT_ADAPTERS", "").split(os.pathsep)):
         try:
-            files += _module_files(Path(folder).expanduser())
+            files += module_files(Path(folder).expanduser())
         except OAuthKitError as exc:
             warnings.warn(f"oauthkit: OAUTHKIT_ADAPTERS: {exc}", RuntimeWarning, stacklevel=4)
     return files
@@ -185,7 +186,7 @@ def _environment_files() -> list[Path]:
 def load_adapters(path: str | os.PathLike[str], *, replace: bool = False) -> list[Adapter]:
     """Register the adapters of a ``.py`` file or of every ``.py`` file in a folder."""
     _ensure_shipped()
-    return _register((load_file(p) for p in _module_files(Path(path).expanduser())), replace=replace)
+    return _register((load_file(p) for p in module_files(Path(path).expanduser())), replace=replace)
 
 
 def register(adapter: Adapter | dict[str, Any], *, replace: bool = False) -> Adapter:

@@ -1,4 +1,4 @@
-"""The Token value object: expiry maths, fingerprints and redaction."""
+"""The Token value object: expiry maths, fingerprints and redaction, and how it shows in Jupyter."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import hashlib
 import time
 from datetime import datetime, timezone
 from typing import Any
+
+from . import display
 
 # Authlib's fixed 60 s leeway makes any token living 60 s or less expired at birth
 # (authlib issue #716). A tenth of the lifetime, capped at Authlib's 60 s, keeps short
@@ -116,6 +118,41 @@ class Token:
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        from .notebook.html import token_html
-
         return token_html(self)
+
+
+# ---- Jupyter -----------------------------------------------------------------------------------
+# Here rather than in the notebook layer: a value type must not import the UI that imports it.
+def token_rows(token: Token) -> list[tuple[str, str]]:
+    """The facts of a token as (label, HTML) rows: fingerprints, never the secrets."""
+    esc, code, when = display.esc, display.code, display.when
+    rows = [
+        ("access token", code(token.fingerprint)),
+        ("refresh token", code(token.refresh_fingerprint)),
+        ("type", esc(token.token_type)),
+        ("issued", esc(when(token.issued_at))),
+        ("expires", esc(when(token.expires_at) if token.expires_at else "never (no expiry given)")),
+        ("granted lifetime", esc(display.duration(token.lifetime))),
+    ]
+    if token.refresh_expires_at is not None:
+        rows.append(("refresh token expires", esc(when(token.refresh_expires_at))))
+    if token.scope:
+        rows.append(("scope", esc(token.scope)))
+    if token.id_token:
+        rows.append(("id token", code(fingerprint(token.id_token))))
+    return rows
+
+
+def remaining_at(token: Token | None, now: float) -> float | None:
+    """Seconds ``token`` has left at ``now`` (None: no expiry, or no token), for ``display``."""
+    if token is None or token.expires_at is None:
+        return None
+    return token.expires_at.timestamp() - now
+
+
+def token_html(token: Token, leeway: float | None = None) -> str:
+    remaining = remaining_at(token, time.time())
+    wait = default_leeway(token.lifetime) if leeway is None else leeway
+    status = display.status_word(remaining, wait)
+    head = f"<b>Token</b> {display.badge(status)} <span>{display.esc(display.countdown(remaining))}</span>"
+    return display.boxed("oauthkit-token", head, token_rows(token))

@@ -38,7 +38,7 @@ def test_five_shipped_adapters() -> None:
 
 
 def test_adapter_modules_are_data() -> None:
-    # An adapter never imports Authlib, requests or pandas (DESIGN.md).
+    # An adapter never imports Authlib, requests or pandas (docs/DESIGN.md).
     for path in sorted(shipped_folder().glob("*.py")):
         text = path.read_text()
         for lib in ("authlib", "requests", "pandas", "httpx"):

@@ -190,17 +190,16 @@ def test_a_well_formed_answer_is_a_token(adapter: str) -> None:
 def test_end_to_end_store_is_unchanged_after_every_error(tmp_path: Any) -> None:
     store_url = f"sqlite:///{tmp_path / 'fuzz' / 'tokens.db'}"
     with sb.serve("xerial") as nested, sb.serve("edgetag") as flat:
-        conns = {
-            "xerial": oauthkit.connect(
-                "xerial", store=store_url, retry=oauthkit.Retry(attempts=1), **nested.settings
-            ),
-            "edgetag": oauthkit.connect(
-                "edgetag", store=store_url, retry=oauthkit.Retry(attempts=1), **flat.settings
-            ),
-        }
         emulators = {"xerial": nested, "edgetag": flat}
-        for conn in conns.values():
-            conn.refresh()
+
+        def connect(which: str) -> oauthkit.Connection:
+            settings = emulators[which].settings
+            return oauthkit.connect(which, store=store_url, retry=oauthkit.Retry(attempts=1), **settings)
+
+        for which in emulators:
+            first = connect(which)
+            first.refresh()
+            first.close()
         store = open_store(store_url)
         outcomes = {"token": 0, "error": 0}
 
@@ -212,7 +211,10 @@ def test_end_to_end_store_is_unchanged_after_every_error(tmp_path: Any) -> None:
             content_type=content_types,
         )
         def run(which: str, status: int, body: bytes, content_type: str) -> None:
-            conn, p = conns[which], emulators[which]
+            # A connection object per example, on the same stored record: one object sends at
+            # most one token request a second and, once the provider has refused a refresh
+            # token, none with it; each example is a first request with the stored token.
+            conn, p = connect(which), emulators[which]
             before = store.load(conn.key)
             p.fail(status, body, content_type=content_type or None)
             sent_at = time.time()
@@ -222,6 +224,8 @@ def test_end_to_end_store_is_unchanged_after_every_error(tmp_path: Any) -> None:
                 assert store.load(conn.key) == before
                 outcomes["error"] += 1
                 return
+            finally:
+                conn.close()
             _assert_valid(token, sent_at)
             after = store.load(conn.key)
             assert after is not None and after.token == token and before is not None

@@ -100,3 +100,14 @@ def test_import_oauthkit_and_html_reprs_stay_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_display_escapes_as_html_escape_does() -> None:
+    import html as stdlib_html
+
+    from oauthkit import display
+
+    for text in ("<b>&amp;</b>", "it's \"quoted\"", "a&b<c>d", "", "plain"):
+        assert display.esc(text) == stdlib_html.escape(text, quote=True)
+    assert display.status_word(5, leeway=10) == "expiring" and display.countdown(None) == "no expiry given"
+    assert display.countdown(30, has_token=False) == "no access token yet"

@@ -36,6 +36,8 @@ def test_wheel_installs_and_lists_the_shipped_adapters(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for adapter in ("parqex", "ellipsis_drive", "auth0", "edgetag", "xerial"):
         assert f"oauthkit/shipped_adapters/{adapter}.py" in names
+    for template in ("adapter.py.template", "test_adapter.py.template"):  # new-adapter's package data
+        assert f"oauthkit/authoring/templates/{template}" in names
 
     env_dir = tmp_path / "fresh"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -66,3 +68,12 @@ def test_wheel_installs_and_lists_the_shipped_adapters(tmp_path: Path) -> None:
     )
     assert cli.returncode == 0, cli.stderr
     assert "xerial" in cli.stdout and "parqex" in cli.stdout
+    scaffold = subprocess.run(
+        [str(env_dir / "bin" / "oauthkit"), "new-adapter", "acme", "--dir", "mine"],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        timeout=120,
+    )
+    assert scaffold.returncode == 0, scaffold.stderr
+    assert '"name": "acme"' in (outside / "mine" / "acme.py").read_text()

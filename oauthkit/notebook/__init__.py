@@ -1,8 +1,8 @@
 """oauthkit in Jupyter: the live dashboard, rich HTML, the lifetime timeline and the HTML report.
 
-This package's own import is cheap on purpose: ``Token._repr_html_`` imports ``.html`` from it,
-and that must not pull in ipywidgets, matplotlib or pandas. Each function below imports what it
-needs when called.
+The top layer: nothing else in oauthkit imports it (the value types render through
+``oauthkit.display``). Its own import stays cheap anyway, so ``oauthkit.notebook.html`` and the
+functions below never pull in ipywidgets, matplotlib or pandas until called.
 """
 
 from __future__ import annotations

@@ -16,21 +16,23 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from ..errors import OAuthKitError, describe_error
-from ..token import utc
-from .html import badge, code, esc, rows_table
-from .status import (
+from ..display import (
     COLOURS,
     EXPIRED,
     EXPIRING,
     FAILED,
     REFRESHING,
     VALID,
-    countdown_text,
+    badge,
+    code,
     duration,
+    esc,
+    rows_table,
     short_when,
-    token_status,
 )
+from ..errors import OAuthKitError, describe_error
+from ..token import utc
+from .status import countdown_text, token_status
 
 if TYPE_CHECKING:
     from ..connection import Connection

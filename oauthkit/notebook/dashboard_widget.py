@@ -17,12 +17,12 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..connection import Connection, connect, live_connections, subscribe
+from ..display import esc
 from ..errors import OAuthKitError
-from ..log import to_frame
+from ..refresh_log import to_frame
 from ..store import Event, Key, open_store
 from .card import ConnectionCard
 from .history_view import PAGE_SIZE, HistoryView
-from .html import esc
 from .plot import figure_png, plot_lifetimes
 from .tables import summary_table_html
 from .ticker import Ticker

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..display import esc, when
 from ..redact import redacted_url
 from ..token import utc
-from .html import esc
 from .plot import figure_png, plot_lifetimes
-from .status import when
 from .tables import history_table_html, summary_table_html
 
 if TYPE_CHECKING:

@@ -13,9 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..log import summarize
-from .html import GRID_TD, GRID_TH, TABLE, esc
-from .status import COLOURS, FAILED, VALID, duration
+from ..display import COLOURS, FAILED, GRID_TD, GRID_TH, TABLE, VALID, duration, esc
+from ..refresh_log import summarize
 
 # (log column, heading) in display order; "connection" shows adapter/connection.
 HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -110,7 +109,7 @@ def _summary_cell(column: str, value: Any) -> str:
 
 
 def summary_table_html(history: pd.DataFrame, *, css_class: str = "oauthkit-summary") -> str:
-    """Per adapter, from ``oauthkit.log.summarize``: refreshes, failure rate, latency, lifetime."""
+    """Per adapter, from ``oauthkit.refresh_log.summarize``: refreshes, failure rate, latency, lifetime."""
     summary = summarize(history)
     head = f"<th style='{GRID_TH}'>adapter</th>" + "".join(
         f"<th style='{GRID_TH}'>{esc(title)}</th>" for _, title in SUMMARY_COLUMNS

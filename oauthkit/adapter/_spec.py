@@ -1,0 +1,204 @@
+"""The parts of an adapter: settings, token requests, how an answer and an error read.
+
+Frozen dataclasses whose field defaults are the only place a default is written: the validator
+(``_validate.py``) reads them with ``default_of`` and the format table in docs/DESIGN.md is
+generated from them (``_format.py``). The ``Literal`` aliases are the allowed values; the tuples
+beside them (``METHODS``, ...) are derived from the aliases, never written out again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+Method = Literal["GET", "POST"]
+Encoding = Literal["query", "form", "json"]
+# Where the client credentials go: an HTTP Basic header, the parameters, or nowhere.
+ClientAuth = Literal["basic", "body", "none"]
+# What a request actually does once a "{setting}" client auth is resolved: "public" is RFC 8414's
+# "none" (the client_id in the body and no secret), while oauthkit's own "none" sends nothing.
+ClientAuthKind = Literal["basic", "body", "public", "none"]
+Rotation = Literal["always", "never", "if_present"]
+ExpiryKind = Literal["seconds", "timestamp"]
+TimestampFormat = Literal["iso8601", "epoch", "epoch_ms"]
+PkceMethod = Literal["S256", "plain"]
+
+METHODS: tuple[Method, ...] = get_args(Method)
+ENCODINGS: tuple[Encoding, ...] = get_args(Encoding)
+CLIENT_AUTHS: tuple[ClientAuth, ...] = get_args(ClientAuth)
+ROTATIONS: tuple[Rotation, ...] = get_args(Rotation)
+EXPIRY_KINDS: tuple[ExpiryKind, ...] = get_args(ExpiryKind)
+TIMESTAMP_FORMATS: tuple[TimestampFormat, ...] = get_args(TimestampFormat)
+PKCE_METHODS: tuple[PkceMethod, ...] = get_args(PkceMethod)
+# RFC 8414 / OpenID names, for a client auth chosen by a setting or by discovery.
+CLIENT_AUTH_METHODS: dict[str, ClientAuthKind] = {
+    "client_secret_basic": "basic",
+    "client_secret_post": "body",
+    "none": "public",
+}
+# The names a request can rename on the wire (e.g. ``refreshToken``).
+WIRE_NAMES = ("grant_type", "refresh_token", "client_id", "client_secret", "scope")
+# ... and a code exchange (a provider may call the code ``authorization_code``).
+EXCHANGE_WIRE_NAMES = ("grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret")
+# The grant a first-token request sends when it does not say (the refresh request's default is
+# RequestSpec.grant_type): RFC 6749 section 4.1.3 for a code exchange; a login has no standard one.
+EXCHANGE_GRANT_TYPE = "authorization_code"
+LOGIN_GRANT_TYPE: str | None = None
+# Every adapter takes these even when it does not declare them.
+IMPLICIT_SETTINGS: dict[str, dict[str, Any]] = {
+    "refresh_token": {"secret": True, "doc": "seeds the connection; the store keeps rotated ones"}
+}
+
+ResponseHook = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def default_of(cls: type[Any], name: str) -> Any:
+    """The default of dataclass field ``cls.name`` (a fresh value for a factory default).
+
+    The validator asks here instead of repeating a default, so a default changes in one place."""
+    for f in dataclasses.fields(cls):
+        if f.name == name:
+            if f.default is not dataclasses.MISSING:
+                return f.default
+            if f.default_factory is not dataclasses.MISSING:
+                return f.default_factory()
+            raise LookupError(f"{cls.__name__}.{name} has no default: it is required")
+    raise LookupError(f"{cls.__name__} has no field {name!r}")
+
+
+def keys_of(cls: type[Any], *, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The dict keys a section may hold: its dataclass's field names (minus derived ones)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in without)
+
+
+def template_fields(template: str) -> list[str]:
+    """The ``{names}`` a template refers to."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def client_auth_kind(method: str) -> ClientAuthKind | None:
+    """basic | body | public | none for an RFC 8414 name (or oauthkit's own); None if unknown."""
+    if method in CLIENT_AUTH_METHODS:
+        return CLIENT_AUTH_METHODS[method]
+    return next((kind for kind in CLIENT_AUTHS if kind == method), None)
+
+
+def choose_client_auth(supported: object, has_secret: bool) -> str | None:
+    """The RFC 8414 method to use with a server that lists ``supported`` (None: not listed).
+
+    OpenID Discovery's default is client_secret_basic; with a secret, Basic is preferred (every
+    server must support it, RFC 6749 section 2.3.1); without one, only "none" can work.
+    """
+    methods = supported if isinstance(supported, list) else ["client_secret_basic"]
+    wanted = ("client_secret_basic", "client_secret_post") if has_secret else ("none",)
+    return next((m for m in wanted if m in methods), None)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One value a connection reads (keywords, environment, .env). Without a ``default`` it is
+    required unless the adapter says ``required: False``; a default may be a template over other
+    settings ("https://{domain}"), one level deep."""
+
+    name: str
+    required: bool = True
+    secret: bool = False
+    default: str | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """Where an answer says when a token dies: a dotted path ("expires_in", "access.expires"),
+    read as a lifetime in seconds or as an instant (``format`` is then required)."""
+
+    field: str
+    kind: ExpiryKind = "seconds"
+    format: TimestampFormat | None = None
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request to a token endpoint (RFC 6749 section 6 unless the provider says otherwise).
+
+    ``url`` and ``extra`` values are templates over the settings; ``client_auth`` is fixed, or
+    ``"{a_setting}"`` whose value is an RFC 8414 name (client_secret_basic, client_secret_post,
+    none); ``names`` maps oauthkit's parameter names to the wire's; ``optional`` names settings
+    sent only when set; ``grant_type`` None sends none."""
+
+    url: str
+    method: Method = "POST"
+    encoding: Encoding = "form"
+    client_auth: ClientAuth | str = "body"  # str: "{a_setting}", resolved when connecting
+    grant_type: str | None = "refresh_token"
+    names: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()
+
+    def wire(self, name: str) -> str:
+        return self.names.get(name, name)
+
+    @property
+    def client_auth_setting(self) -> str | None:
+        """The setting that chooses the client auth (``"{auth_method}"``), or None when fixed."""
+        refs = template_fields(self.client_auth)
+        return refs[0] if refs else None
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """Where a token answer keeps each value: dotted paths into the JSON (None: never there).
+    ``default_lifetime``: seconds assumed when the answer carries no expiry."""
+
+    access_token: str = "access_token"
+    refresh_token: str | None = "refresh_token"
+    token_type: str | None = "token_type"
+    scope: str | None = "scope"
+    id_token: str | None = "id_token"
+    expires: Expiry | None = Expiry("expires_in")
+    refresh_expires: Expiry | None = None
+    default_lifetime: float | None = None
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """What "this refresh token is dead: authorize again" looks like in an error answer: any of
+    these statuses, error codes (at ``code_field``) or message fragments (at ``message_field``)."""
+
+    invalid_grant_status: tuple[int, ...] = ()
+    invalid_grant_codes: tuple[str, ...] = ("invalid_grant",)
+    invalid_grant_messages: tuple[str, ...] = ()
+    code_field: str = "error"
+    message_field: str = "error_description"
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    """A request that obtains the first tokens (a code exchange or a login) and how its answer reads."""
+
+    request: RequestSpec
+    response: ResponseSpec
+    errors: ErrorSpec
+
+
+@dataclass(frozen=True)
+class AuthorizeSpec:
+    """The authorization code grant (RFC 6749 section 4.1) with PKCE (RFC 7636): where the user
+    approves (``url``, with the ``extra`` parameters and ``scope``), and the code exchange."""
+
+    url: str
+    exchange: TokenRequest
+    scope: str | None = None
+    pkce: PkceMethod | None = "S256"  # None: the provider documents no PKCE
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LoginSpec:
+    """A password-style login: the credentials ``conn.login()`` takes, sent once, never stored."""
+
+    credentials: tuple[str, ...]
+    exchange: TokenRequest

@@ -1,0 +1,430 @@
+"""Turns an adapter dict into the fields of an Adapter, or an AdapterError that says what is wrong.
+
+Defaults are never written here: a key the dict leaves out is either left out of the result (the
+dataclass default applies) or, where a check needs the value, read with ``default_of`` from the
+dataclass in ``_spec.py``. The keys a section may hold are its dataclass's field names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypedDict
+
+from ._checks import Checks
+from ._spec import (
+    CLIENT_AUTHS,
+    ENCODINGS,
+    EXCHANGE_GRANT_TYPE,
+    EXCHANGE_WIRE_NAMES,
+    EXPIRY_KINDS,
+    IMPLICIT_SETTINGS,
+    LOGIN_GRANT_TYPE,
+    METHODS,
+    PKCE_METHODS,
+    ROTATIONS,
+    TIMESTAMP_FORMATS,
+    WIRE_NAMES,
+    AuthorizeSpec,
+    ErrorSpec,
+    Expiry,
+    LoginSpec,
+    RequestSpec,
+    ResponseHook,
+    ResponseSpec,
+    Rotation,
+    Setting,
+    TokenRequest,
+    default_of,
+    keys_of,
+    template_fields,
+)
+
+# The top-level keys: the Adapter's fields but ``source``, which the loader sets.
+TOP_KEYS = (
+    "name",
+    "title",
+    "docs",
+    "settings",
+    "request",
+    "response",
+    "rotation",
+    "errors",
+    "response_hook",
+    "notes",
+    "discovery",
+    "authorize",
+    "login",
+)
+_REQUEST_KEYS = keys_of(RequestSpec)
+# What an exchange or login inherits from the refresh request when it does not say otherwise.
+_EXCHANGE_INHERITS = ("url", "method", "encoding", "client_auth", "names")
+_LOGIN_INHERITS = ("method", "encoding", "client_auth")
+
+
+class _Required(TypedDict):
+    name: str
+    title: str
+    docs: str
+    request: RequestSpec
+    settings: tuple[Setting, ...]
+    source: str
+
+
+class AdapterFields(_Required, total=False):
+    """``Adapter(**fields)``; a key absent here takes the Adapter dataclass's default."""
+
+    response: ResponseSpec
+    rotation: Rotation
+    errors: ErrorSpec
+    response_hook: ResponseHook
+    notes: str
+    discovery: str
+    authorize: AuthorizeSpec
+    login: LoginSpec
+
+
+def validate(data: Mapping[str, Any], source: str = "") -> AdapterFields:
+    """The Adapter fields for ``data``, or an AdapterError naming the adapter, the field, the problem."""
+    return _Validator(data, source).adapter()
+
+
+class _Validator(Checks):
+    # ---- the adapter -------------------------------------------------------------------------
+    def adapter(self) -> AdapterFields:
+        top = self.mapping(self.data, "", TOP_KEYS)
+        name = self.text(top.get("name"), "name")
+        assert name is not None
+        if not name.replace("_", "").isalnum() or not name[0].isalpha() or name != name.lower():
+            raise self.fail("name", "must be lower-case letters, digits and underscores")
+        settings = self.settings(top.get("settings", {}))
+        request = self.request(top.get("request"), settings)
+        response = self.response(top["response"]) if "response" in top else None
+        errors = self.errors(top["errors"]) if "errors" in top else None
+        hook = top.get("response_hook")
+        if hook is not None and not callable(hook):
+            raise self.fail("response_hook", "must be a function taking and returning a dict")
+        discovery = self.text(top.get("discovery"), "discovery", optional=True)
+        if discovery is not None:
+            self.templated(discovery, "discovery", settings)
+        authorize = self.authorize(top.get("authorize"), settings)
+        login = self.login(top.get("login"), settings)
+        if authorize is not None and login is not None:
+            raise self.fail("login", "cannot be declared together with 'authorize': pick the provider's way")
+        fields = AdapterFields(
+            name=name,
+            title=str(self.text(top.get("title", name), "title")),
+            docs=str(self.text(top.get("docs"), "docs", optional=True) or ""),
+            request=request,
+            settings=settings,
+            source=self.source,
+        )
+        # Only what the dict says; everything else keeps the Adapter dataclass's default.
+        if response is not None:
+            fields["response"] = response
+        if errors is not None:
+            fields["errors"] = errors
+        if hook is not None:
+            fields["response_hook"] = hook
+        if discovery is not None:
+            fields["discovery"] = discovery
+        if authorize is not None:
+            fields["authorize"] = authorize
+        if login is not None:
+            fields["login"] = login
+        if "rotation" in top:
+            fields["rotation"] = self.choice(top["rotation"], "rotation", ROTATIONS)
+        if "notes" in top:
+            fields["notes"] = str(top["notes"])
+        return fields
+
+    def settings(self, value: Any) -> tuple[Setting, ...]:
+        raw: dict[str, Any] = dict(
+            self.mapping(value, "settings", tuple(value) if isinstance(value, Mapping) else ())
+        )
+        for implicit, spec in IMPLICIT_SETTINGS.items():
+            raw.setdefault(implicit, spec)
+        result = []
+        for sname, spec in raw.items():
+            path = f"settings.{sname}"
+            if not isinstance(sname, str) or not sname.isidentifier() or sname != sname.lower():
+                raise self.fail(path, "must be a lower-case identifier")
+            given = self.mapping(spec, path, keys_of(Setting, without=("name",)))
+            default = given.get("default")
+            if default is not None and not isinstance(default, str):
+                raise self.fail(f"{path}.default", f"must be a string, got {default!r}")
+            for flag in ("required", "secret"):
+                if flag in given and not isinstance(given[flag], bool):
+                    raise self.fail(f"{path}.{flag}", f"must be True or False, got {given[flag]!r}")
+            # A setting with a default is optional unless it says otherwise: the one rule here.
+            required = given.get("required", default_of(Setting, "required") and default is None)
+            result.append(
+                Setting(
+                    name=sname,
+                    required=bool(required),
+                    secret=bool(given.get("secret", default_of(Setting, "secret"))),
+                    default=default,
+                    doc=str(given.get("doc", default_of(Setting, "doc"))),
+                )
+            )
+        by_name = {s.name: s for s in result}
+        for s in result:
+            for ref in template_fields(s.default or ""):
+                if ref not in by_name:
+                    raise self.fail(f"settings.{s.name}.default", f"refers to undeclared setting {{{ref}}}")
+                # One level only, so every reader expands defaults the same single way.
+                if template_fields(by_name[ref].default or ""):
+                    raise self.fail(
+                        f"settings.{s.name}.default",
+                        f"refers to {{{ref}}}, whose own default is a template: write it out",
+                    )
+        return tuple(result)
+
+    def request(
+        self,
+        value: Any,
+        settings: tuple[Setting, ...],
+        path: str = "request",
+        wire_names: tuple[str, ...] = WIRE_NAMES,
+        grant_default: str | None = default_of(RequestSpec, "grant_type"),
+        also: tuple[str, ...] = (),
+    ) -> RequestSpec:
+        """A request to a token endpoint; ``also`` names keys the caller reads itself, and
+        ``grant_default`` replaces RequestSpec's grant_type default for a first-token request."""
+        if value is None:
+            raise self.fail(path, "is required (at least its 'url')")
+        spec = self.mapping(value, path, _REQUEST_KEYS + also)
+        declared = {s.name for s in settings}
+
+        def given(key: str) -> Any:
+            return spec[key] if key in spec else default_of(RequestSpec, key)
+
+        url = self.text(spec.get("url"), f"{path}.url")
+        assert url is not None
+        self.templated(url, f"{path}.url", settings)
+        method = self.choice(str(given("method")).upper(), f"{path}.method", METHODS)
+        encoding = self.choice(given("encoding"), f"{path}.encoding", ENCODINGS)
+        if method == "GET" and encoding != "query":
+            raise self.fail(f"{path}.encoding", "must be 'query' for a GET request (a GET has no body)")
+        client_auth = self.client_auth(given("client_auth"), declared, path)
+        if client_auth != "none":
+            for needed in ("client_id", "client_secret") if client_auth == "basic" else ("client_id",):
+                if needed not in declared:
+                    raise self.fail("settings", f"must declare {needed!r}: client_auth is {client_auth!r}")
+        grant_type = spec.get("grant_type", grant_default)
+        if grant_type is not None:
+            self.text(grant_type, f"{path}.grant_type")
+        names = self.mapping(given("names"), f"{path}.names", wire_names)
+        for key, wire in names.items():
+            self.text(wire, f"{path}.names.{key}")
+        extra = self.templates(given("extra"), f"{path}.extra", settings)
+        optional = given("optional")
+        if not isinstance(optional, (list, tuple)):
+            raise self.fail(f"{path}.optional", "must be a list of setting names")
+        for opt in optional:
+            if opt not in declared:
+                raise self.fail(f"{path}.optional", f"names undeclared setting {opt!r}")
+        return RequestSpec(
+            url=url,
+            method=method,
+            encoding=encoding,
+            client_auth=client_auth,
+            grant_type=grant_type,
+            names=dict(names),
+            extra=extra,
+            optional=tuple(optional),
+        )
+
+    def client_auth(self, value: Any, declared: set[str], path: str = "request") -> str:
+        # "{auth_method}": the method is a setting (RFC 8414 names), checked when connecting.
+        try:
+            refs = template_fields(value) if isinstance(value, str) else []
+        except ValueError:  # unbalanced braces: not a template, so not a valid method either
+            refs = []
+        if refs and value == "{" + refs[0] + "}":
+            if refs[0] not in declared:
+                raise self.fail(f"{path}.client_auth", f"refers to undeclared setting {{{refs[0]}}}")
+            return str(value)
+        return self.choice(
+            value,
+            f"{path}.client_auth",
+            CLIENT_AUTHS,
+            also="or a setting such as '{auth_method}' (client_secret_basic, client_secret_post, none)",
+        )
+
+    def expiry(self, value: Any, path: str) -> Expiry | None:
+        if value is None:
+            return None
+        spec = self.mapping(value, path, keys_of(Expiry))
+        fld = self.text(spec.get("field"), f"{path}.field")
+        assert fld is not None
+        kind = self.choice(spec.get("kind", default_of(Expiry, "kind")), f"{path}.kind", EXPIRY_KINDS)
+        fmt = spec.get("format", default_of(Expiry, "format"))
+        if kind == "timestamp":
+            if fmt is None:
+                raise self.fail(
+                    f"{path}.format", f"is required for a timestamp: one of {', '.join(TIMESTAMP_FORMATS)}"
+                )
+            return Expiry(field=fld, kind=kind, format=self.choice(fmt, f"{path}.format", TIMESTAMP_FORMATS))
+        if fmt is not None:
+            raise self.fail(f"{path}.format", "only applies to kind 'timestamp'")
+        return Expiry(field=fld, kind=kind)
+
+    def response(self, value: Any, path: str = "response") -> ResponseSpec:
+        spec = self.mapping(value, path, keys_of(ResponseSpec))
+        paths: dict[str, str | None] = {}
+        for key in ("access_token", "refresh_token", "token_type", "scope", "id_token"):
+            written = spec.get(key, default_of(ResponseSpec, key))
+            paths[key] = self.text(written, f"{path}.{key}", optional=key != "access_token")
+        if "expires" in spec:
+            expires = self.expiry(spec["expires"], f"{path}.expires")
+        else:
+            expires = default_of(ResponseSpec, "expires")
+        return ResponseSpec(
+            access_token=str(paths["access_token"]),
+            refresh_token=paths["refresh_token"],
+            token_type=paths["token_type"],
+            scope=paths["scope"],
+            id_token=paths["id_token"],
+            expires=expires,
+            refresh_expires=self.expiry(spec["refresh_expires"], f"{path}.refresh_expires")
+            if "refresh_expires" in spec
+            else default_of(ResponseSpec, "refresh_expires"),
+            default_lifetime=self.number(
+                spec.get("default_lifetime", default_of(ResponseSpec, "default_lifetime")),
+                f"{path}.default_lifetime",
+            ),
+        )
+
+    def errors(self, value: Any, path: str = "errors") -> ErrorSpec:
+        spec = self.mapping(value, path, keys_of(ErrorSpec))
+        statuses = spec.get("invalid_grant_status", default_of(ErrorSpec, "invalid_grant_status"))
+        if not isinstance(statuses, (list, tuple)) or not all(
+            isinstance(s, int) and 400 <= s < 500 for s in statuses
+        ):
+            raise self.fail(
+                f"{path}.invalid_grant_status", f"must be a list of 4xx status codes, got {statuses!r}"
+            )
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in ("invalid_grant_codes", "invalid_grant_messages"):
+            items = spec.get(key, default_of(ErrorSpec, key))
+            if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i for i in items):
+                raise self.fail(f"{path}.{key}", f"must be a list of strings, got {items!r}")
+            lists[key] = tuple(items)
+        fields = {
+            key: str(self.text(spec.get(key, default_of(ErrorSpec, key)), f"{path}.{key}"))
+            for key in ("code_field", "message_field")
+        }
+        return ErrorSpec(
+            invalid_grant_status=tuple(statuses),
+            invalid_grant_codes=lists["invalid_grant_codes"],
+            invalid_grant_messages=tuple(m.lower() for m in lists["invalid_grant_messages"]),
+            code_field=fields["code_field"],
+            message_field=fields["message_field"],
+        )
+
+    # ---- first tokens: the authorization code grant, or a login -------------------------------
+    def _section(self, key: str) -> Mapping[str, Any]:
+        """A top-level section as written (already checked to be a dict), or {} when absent."""
+        value = self.data.get(key)
+        return value if isinstance(value, Mapping) else {}
+
+    def token_request(
+        self,
+        spec: Mapping[str, Any],
+        path: str,
+        settings: tuple[Setting, ...],
+        *,
+        inherits: tuple[str, ...],
+        wire_names: tuple[str, ...],
+        grant_default: str | None,
+        also: tuple[str, ...],
+    ) -> TokenRequest:
+        # Unsaid fields come from the refresh request, response and errors: a provider's token
+        # endpoint usually differs from refresh only in the grant and its parameters.
+        base = self._section("request")
+        merged: dict[str, Any] = {key: base[key] for key in inherits if key in base}
+        merged.update(spec)
+        inherited = base.get("names") if "names" in inherits else None
+        own = spec.get("names", {})
+        if isinstance(inherited, Mapping) and isinstance(own, Mapping):
+            # Only the renames this request can use (a refresh's refreshToken is not one of them).
+            merged["names"] = {**{k: v for k, v in inherited.items() if k in wire_names}, **own}
+        request = self.request(merged, settings, path, wire_names, grant_default, also)
+        answer = spec.get("response", {})
+        problems = spec.get("errors", {})
+        if not isinstance(answer, Mapping):
+            raise self.fail(f"{path}.response", f"must be a dict, got {type(answer).__name__}")
+        if not isinstance(problems, Mapping):
+            raise self.fail(f"{path}.errors", f"must be a dict, got {type(problems).__name__}")
+        response = self.response({**self._section("response"), **answer}, f"{path}.response")
+        if response.refresh_token is None:
+            raise self.fail(
+                f"{path}.response.refresh_token",
+                "must name where the refresh token is in the answer (the refresh answer has none)",
+            )
+        errors = self.errors({**self._section("errors"), **problems}, f"{path}.errors")
+        return TokenRequest(request=request, response=response, errors=errors)
+
+    def authorize(self, value: Any, settings: tuple[Setting, ...]) -> AuthorizeSpec | None:
+        if value is None:
+            return None
+        spec = self.mapping(value, "authorize", keys_of(AuthorizeSpec))
+        url = self.text(spec.get("url"), "authorize.url")
+        assert url is not None
+        self.templated(url, "authorize.url", settings)
+        if "client_id" not in {s.name for s in settings}:
+            raise self.fail("settings", "must declare 'client_id': the authorization URL carries it")
+        scope = self.text(
+            spec.get("scope", default_of(AuthorizeSpec, "scope")), "authorize.scope", optional=True
+        )
+        pkce = spec.get("pkce", default_of(AuthorizeSpec, "pkce"))
+        if pkce is not None:
+            pkce = self.choice(pkce, "authorize.pkce", PKCE_METHODS, also="or None")
+        extra = self.templates(
+            spec.get("extra", default_of(AuthorizeSpec, "extra")), "authorize.extra", settings
+        )
+        exchange = spec.get("exchange", {})
+        if not isinstance(exchange, Mapping):
+            raise self.fail("authorize.exchange", f"must be a dict, got {type(exchange).__name__}")
+        return AuthorizeSpec(
+            url=url,
+            scope=scope,
+            pkce=pkce,
+            extra=extra,
+            exchange=self.token_request(
+                exchange,
+                "authorize.exchange",
+                settings,
+                inherits=_EXCHANGE_INHERITS,
+                wire_names=EXCHANGE_WIRE_NAMES,
+                grant_default=EXCHANGE_GRANT_TYPE,
+                also=("response", "errors"),
+            ),
+        )
+
+    def login(self, value: Any, settings: tuple[Setting, ...]) -> LoginSpec | None:
+        if value is None:
+            return None
+        self.mapping(value, "login", (*_REQUEST_KEYS, "response", "errors", "credentials"))
+        credentials = value.get("credentials")
+        if (
+            not isinstance(credentials, (list, tuple))
+            or not credentials
+            or not all(isinstance(c, str) and c.isidentifier() for c in credentials)
+        ):
+            raise self.fail(
+                "login.credentials",
+                f"must be a list of the credential names conn.login() takes, got {credentials!r}",
+            )
+        if "url" not in value:
+            raise self.fail("login.url", "is required: the login endpoint")
+        exchange = self.token_request(
+            {k: v for k, v in value.items() if k != "credentials"},
+            "login",
+            settings,
+            inherits=_LOGIN_INHERITS,
+            wire_names=(*credentials, "grant_type", "client_id", "client_secret"),
+            grant_default=LOGIN_GRANT_TYPE,
+            also=("response", "errors", "credentials"),
+        )
+        return LoginSpec(credentials=tuple(credentials), exchange=exchange)
