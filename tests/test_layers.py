@@ -41,6 +41,7 @@ ALLOWED_LONG: dict[str, str] = {
     "oauthkit/authorize.py": "issue 12, first_tokens/: flow.py, loopback.py, the pending-request registry",
     "oauthkit/connection.py": "issue 12, connection.py: persistence and events out of the class",
     "oauthkit/session.py": "issue 12, dialect.py + clients.py: one dialect, one mixin for three clients",
+    "oauthkit/transport.py": "issue 12, answers.py: the capped readers out of the deadline module",
 }
 
 

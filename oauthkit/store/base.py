@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from ..errors import ConfigError, StoreError
 from ..token import Token
@@ -98,6 +98,10 @@ def check_max_events(value: int) -> int:
     return value
 
 
+class _Named(Protocol):
+    url: str
+
+
 class LockGuard:
     """What ``Store.lock(key)`` yields while the refresh lock of one connection is held.
 
@@ -111,7 +115,7 @@ class LockGuard:
     # True when ensure_held() asks a server (an event loop then calls it on a worker thread).
     needs_io: ClassVar[bool] = False
 
-    def __init__(self, store: Store, key: Key) -> None:
+    def __init__(self, store: _Named, key: Key) -> None:
         self.store_url = store.url
         self.key = key
         self.pid = os.getpid()

@@ -15,10 +15,15 @@ import logging
 import os
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .base import Store
+
+class Store(Protocol):
+    """What this module needs of a store (written here: base.py imports this module)."""
+
+    def _before_fork(self) -> None: ...
+    def _after_fork_in_parent(self) -> None: ...
+    def _after_fork_in_child(self) -> None: ...
 
 log = logging.getLogger("oauthkit.store")
 

@@ -16,13 +16,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..errors import StoreError
 from .base import Key, LockGuard
 
-if TYPE_CHECKING:
-    from .redis import RedisStore
+
+class LeaseOwner(Protocol):
+    """What a lease needs of its store (written here: redis.py imports this module)."""
+
+    url: str
+
+    def _renew(self, lease: Lease, *, action: str) -> bool: ...
+    def _release(self, lease: Lease) -> None: ...
 
 log = logging.getLogger("oauthkit.store")
 
@@ -43,7 +49,7 @@ class Lease(LockGuard):
     needs_io = True  # ensure_held() renews the lease on the server
 
     def __init__(
-        self, store: RedisStore, key: Key, name: str, token: str, lease: float, granted: float
+        self, store: LeaseOwner, key: Key, name: str, token: str, lease: float, granted: float
     ) -> None:
         super().__init__(store, key)
         self._store = store
