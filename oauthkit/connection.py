@@ -15,21 +15,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .adapter import Adapter
+from .clients import OAuth2Session, async_httpx_client_class, httpx_client_class
+from .dialect import Dialect
 from .discovery import discover
 from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError, StoreError, frames_of
 from .redact import Redactor, add_secret_params
 from .registry import get_adapter
 from .retry import Retry
-from .session import (
-    IDEMPOTENT_METHODS,
-    Bridge,
-    OAuth2Session,
-    async_httpx_client_class,
-    httpx_client_class,
-    token_from_result,
-    transport_error,
-    transport_exceptions,
-)
+from .session import IDEMPOTENT_METHODS, Bridge, token_from_result, transport_error, transport_exceptions
 from .settings import SEED_SETTING, resolve
 from .store import Event, Key, LockGuard, Record, StaleWrite, Store, open_store
 from .token import Token, default_leeway
@@ -37,7 +30,7 @@ from .token import Token, default_leeway
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .authorize import AuthorizationRequest
+    from .first_tokens import AuthorizationRequest
 
 log = logging.getLogger("oauthkit")
 
@@ -275,9 +268,9 @@ class Connection:
         server on 127.0.0.1 and returns the Token. ``conn.authorize(listen=False)`` only returns
         the link (remote notebooks); after approving, paste the address the browser ended on:
         ``conn.authorize("http://127.0.0.1:8765/callback?code=...&state=...")``. The options are
-        described in ``oauthkit.authorize.authorize``.
+        described in ``oauthkit.first_tokens.authorize``.
         """
-        from .authorize import authorize
+        from .first_tokens import authorize
 
         return authorize(
             self,
@@ -293,9 +286,57 @@ class Connection:
     def login(self, **credentials: str) -> Token:
         """Obtain the first tokens with a password-style login and store them. The credentials
         are the adapter's declared ones (e.g. ``email=``, ``password=``), sent once, never stored."""
-        from .authorize import login
+        from .first_tokens import login
 
         return login(self, credentials)
+
+    # ---- what the first-token flows use (first_tokens.FirstTokenHost) ----------------------
+    @property
+    def dialect(self) -> Dialect:
+        """The adapter's token requests with this connection's settings (endpoints, client auth)."""
+        return self._bridge.dialect
+
+    @property
+    def bridge(self) -> Bridge:
+        """The Authlib hooks this connection's clients refresh through (its ``token_url``,
+        ``auth`` kind and ``settings``: read them, do not change them)."""
+        return self._bridge
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret this connection ever held replaced by its fingerprint."""
+        return self._redact(text)
+
+    def adopt_first_tokens(self, token: Token, trigger: str, t0: float) -> Token:
+        """Store the tokens a first-token flow obtained (``trigger``: authorize or login; ``t0``:
+        the monotonic time its request left), replacing whatever was stored, and log the row."""
+        event = self._ok_event(token, trigger, 1, t0, rotated=False)
+        with self.store.lock(self.key):
+            stored = self.store.load(self.key)
+            record = Record(
+                token=token,
+                refresh_token=token.refresh_token,
+                # The configured seed's fingerprint stays: that same (older) seed on a later run
+                # must not replace these tokens; only a different seed does (DESIGN.md).
+                seed_fp=self._record.seed_fp,
+                version=max(self._record.version, stored.version if stored else 0) + 1,
+            )
+            # Unconditional: the user authorized again, whatever was stored is replaced.
+            self.store.save(self.key, record, [event])
+            self._remember(record)
+            self._record = record
+        log.info(
+            "%s %s: access %s, lifetime %s s",
+            self.key,
+            trigger,
+            token.fingerprint,
+            None if token.lifetime is None else round(token.lifetime),
+        )
+        self._notify(event)
+        return token
+
+    def log_failure(self, error: OAuthKitError, trigger: str, t0: float) -> None:
+        """Log a failed first-token request (its message is built from redacted parts already)."""
+        self._log_error(error, trigger, 1, t0, str(error), trigger)
 
     def history(self) -> pd.DataFrame:
         """This connection's refresh attempts, oldest first (the store keeps them)."""
@@ -585,16 +626,8 @@ class Connection:
             **fields,
         )
 
-    def _succeeded(self, token: Token, sent: str | None, trigger: str, attempt: int, t0: float) -> Token:
-        rotated = token.refresh_token is not None and token.refresh_token != sent
-        record = replace(
-            self._record,
-            token=token,
-            refresh_token=token.refresh_token,
-            version=self._record.version + 1,
-            rotations=self._record.rotations + int(rotated),
-        )
-        event = self._event(
+    def _ok_event(self, token: Token, trigger: str, attempt: int, t0: float, rotated: bool) -> Event:
+        return self._event(
             trigger,
             "ok",
             attempt,
@@ -606,6 +639,17 @@ class Connection:
             refresh_expires_at=token.refresh_expires_at.timestamp() if token.refresh_expires_at else None,
             access_fp=token.fingerprint,
         )
+
+    def _succeeded(self, token: Token, sent: str | None, trigger: str, attempt: int, t0: float) -> Token:
+        rotated = token.refresh_token is not None and token.refresh_token != sent
+        record = replace(
+            self._record,
+            token=token,
+            refresh_token=token.refresh_token,
+            version=self._record.version + 1,
+            rotations=self._record.rotations + int(rotated),
+        )
+        event = self._ok_event(token, trigger, attempt, t0, rotated)
         self._remember(record)
         took_ms = event.latency_ms or 0.0
         if token.lifetime is not None and token.lifetime * 1000 < took_ms:
@@ -674,6 +718,15 @@ class Connection:
             )
             # Not chained: its message may quote a URL or a body. The frames (no values) help.
             log.debug("%s: unexpected %s at\n%s", self.key, type(exc).__name__, frames_of(exc))
+        detail = self._redact(str(error))
+        self._log_error(error, trigger, attempt, t0, detail, f"refresh attempt {attempt}")
+        return error
+
+    def _log_error(
+        self, error: OAuthKitError, trigger: str, attempt: int, t0: float, detail: str, what: str
+    ) -> None:
+        """The error row of a failed token request (a refresh or a first-token flow), logged and
+        announced; while an earlier save is pending, the row waits with it."""
         event = self._event(
             trigger,
             "error",
@@ -681,7 +734,7 @@ class Connection:
             t0,
             http_status=error.status,
             error=type(error).__name__,
-            detail=self._redact(str(error)),
+            detail=detail,
         )
         try:
             if self._unsaved is not None:
@@ -689,9 +742,8 @@ class Connection:
             self.store.append([event])
         except StoreError:
             self._keep_unsaved(None, [event], None)  # the log row waits with the pending save
-        log.warning("%s refresh attempt %d failed: %s", self.key, attempt, self._redact(str(error)))
+        log.warning("%s %s failed: %s", self.key, what, detail)
         self._notify(event)
-        return error
 
     def _notify(self, event: Event) -> None:
         for listener in list(_listeners):
