@@ -46,6 +46,15 @@ class LinkedClient:
         self._oauthkit_bridge = bridge
         bridge.configure(self)
 
+    def oauthkit_adopt(self, token: dict[str, Any], version: int) -> None:
+        """Take the connection's token (record ``version``) unless this client already holds it."""
+        if self._oauthkit_version != version:
+            self.token = token
+            self._oauthkit_version = version
+
+    def oauthkit_holds(self, version: int) -> bool:
+        return self._oauthkit_version == version
+
     def _oauthkit_guard(self) -> None:
         """Fit the client's transport with the per-attempt deadline (none for async httpx)."""
 
@@ -54,7 +63,7 @@ class LinkedClient:
         return body if self._oauthkit_bridge.adapter.request.method == "POST" and body else None
 
     def ensure_active_token(self, token: Any = None) -> Any:
-        self._oauthkit_source._sync_client(self)
+        self._oauthkit_source.client_ready(self)
         return True
 
     def refresh_token(self, url: Any = None, refresh_token: Any = None, **kwargs: Any) -> Any:
@@ -68,7 +77,7 @@ class LinkedClient:
             resp.status_code == 401
             and not withhold_token
             and auth is self._oauthkit_no_auth
-            and self._oauthkit_source._retry_after_401(method)
+            and self._oauthkit_source.retries_after_401(method)
         )
 
     def request(
@@ -79,7 +88,7 @@ class LinkedClient:
         resp = send(method, url, withhold_token=withhold_token, auth=auth, **kwargs)
         if not self._oauthkit_retry(resp, method, withhold_token, auth):
             return resp
-        self._oauthkit_source._unauthorized(self, _bearer(resp.request.headers.get("Authorization")))
+        self._oauthkit_source.client_unauthorized(self, _bearer(resp.request.headers.get("Authorization")))
         resp.close()
         return send(method, url, withhold_token=withhold_token, auth=auth, **kwargs)
 
@@ -176,7 +185,7 @@ def async_httpx_client_class() -> type[Any]:
             _oauthkit_no_auth = use_default
 
             async def ensure_active_token(self, token: Any = None) -> None:
-                await self._oauthkit_source._async_sync_client(self)
+                await self._oauthkit_source.aclient_ready(self)
 
             async def refresh_token(self, url: Any = None, refresh_token: Any = None, **kwargs: Any) -> Any:
                 _SENDING.set(refresh_token or (self.token or {}).get("refresh_token"))
@@ -219,7 +228,7 @@ def async_httpx_client_class() -> type[Any]:
                     return resp
                 sent = _bearer(resp.request.headers.get("Authorization"))
                 await resp.aclose()
-                await self._oauthkit_source._async_unauthorized(self, sent)
+                await self._oauthkit_source.aclient_unauthorized(self, sent)
                 return await base.request(
                     self, method, url, withhold_token=withhold_token, auth=auth, **kwargs
                 )

@@ -8,17 +8,18 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from . import live
 from .adapter import Adapter
 from .clients import OAuth2Session, async_httpx_client_class, httpx_client_class
 from .dialect import Dialect
 from .discovery import discover
 from .errors import ConfigError, InvalidGrant, OAuthKitError, RefreshError, StoreError, frames_of
+from .live import _listeners as _listeners  # the listeners, where tests look for them
 from .redact import Redactor, add_secret_params
 from .registry import get_adapter
 from .retry import Retry
@@ -35,13 +36,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("oauthkit")
 
 Listener = Callable[["Connection", Event], None]
-_listeners: list[Listener] = []
-# Weak: a notebook cell that calls connect() again and again must not pin every old connection
-# (and its sockets) for the life of the kernel.
-_live: weakref.WeakValueDictionary[int, Connection] = weakref.WeakValueDictionary()
-_live_guard = threading.Lock()
 # Whatever lifetime a provider grants, a connection sends at most about one token request per
-# second on its own; only a 401 for the token it just got may ask again sooner.
+# second on its own (``min_interval``); only a 401 for the token it just got may ask again sooner.
 MIN_REFRESH_INTERVAL = 1.0
 # A failed save is tried again at most this often (seconds) while the token is in use.
 _UNSAVED_RETRY_S = 1.0
@@ -50,26 +46,11 @@ _UNSAVED_RETRY_S = 1.0
 def subscribe(listener: Listener) -> Callable[[], None]:
     """Call ``listener(connection, event)`` after every refresh attempt in this process.
     Returns a function that unsubscribes."""
-    _listeners.append(listener)
-    return lambda: _listeners.remove(listener) if listener in _listeners else None
+    return live.subscribe(listener)
 
 
 def live_connections() -> list[Connection]:
-    with _live_guard:
-        return list(_live.values())
-
-
-def _after_fork_in_child() -> None:
-    """A forked child must not reuse the parent's sockets (the two would read each other's
-    answers) nor a lock some parent thread held at the fork (it would never be released)."""
-    global _live_guard
-    _live_guard = threading.Lock()
-    for conn in list(_live.values()):
-        conn._forked()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
+    return live.connections()
 
 
 def _seed_id(seed: str) -> str:
@@ -114,6 +95,7 @@ class Connection:
         retry: Retry | None = None,
         allow_insecure_http: bool = False,
         reactive_methods: Collection[str] = IDEMPOTENT_METHODS,
+        min_interval: float = MIN_REFRESH_INTERVAL,
     ) -> None:
         self.adapter = adapter
         self.name = name
@@ -122,6 +104,8 @@ class Connection:
         self.timeout = timeout
         self.retry = retry or Retry()
         self.reactive_methods = frozenset(m.upper() for m in reactive_methods)
+        # Seconds between two token requests this connection sends on its own (tests pass 0).
+        self.min_interval = min_interval
         self._leeway = leeway
         seed = settings.pop(SEED_SETTING, None)
         # Every secret this connection ever holds, for its whole life (never a bounded list).
@@ -136,12 +120,11 @@ class Connection:
         # The refresh token the provider declared dead, and its error: asked again only after
         # the stored token changes (another process refreshed, or the user authorized again).
         self._dead: tuple[str, InvalidGrant] | None = None
-        self._last_request = -MIN_REFRESH_INTERVAL  # monotonic time the last token request left
+        self._last_request = -min_interval  # monotonic time the last token request left
         self._record = self._initial_record(seed)
         self._remember(self._record)
         self._bridge.warn_secret_in_url(log.warning)
-        with _live_guard:
-            _live[id(self)] = self
+        live.track(self)
 
     # ---- construction helpers ------------------------------------------------------------
     def _initial_record(self, seed: str | None) -> Record:
@@ -188,6 +171,16 @@ class Connection:
     @property
     def rotations(self) -> int:
         return self._record.rotations
+
+    @property
+    def refresh_token(self) -> str | None:
+        """The refresh token the next refresh sends (a secret: never print it)."""
+        return self._record.refresh_token
+
+    @property
+    def pending_save(self) -> bool:
+        """True while a token (or a log row) the store refused waits in memory to be saved."""
+        return self._unsaved is not None
 
     def is_fresh(self, token: Token | None = None) -> bool:
         token = token if token is not None else self._record.token
@@ -344,7 +337,8 @@ class Connection:
 
         return to_frame(self.store.events(self.key))
 
-    def _forked(self) -> None:
+    def after_fork_in_child(self) -> None:
+        """Called in a forked child (live.py): its sockets and locks are the parent's."""
         # Dropped, not closed: closing would touch connections the parent still uses.
         self._session = None
         self._session_guard = threading.Lock()
@@ -354,8 +348,7 @@ class Connection:
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
-        with _live_guard:
-            _live.pop(id(self), None)
+        live.forget(self)
 
     def __repr__(self) -> str:
         return f"Connection({self.key}, {self._record.token!r}, store={self.store.url!r})"
@@ -369,7 +362,8 @@ class Connection:
     def _trigger(self, token: Token | None) -> str:
         return "expired" if token is None or token.is_expired(0) else "proactive"
 
-    def _sync_client(self, client: Any) -> None:
+    def client_ready(self, client: Any) -> None:
+        """Before a client's call (clients.TokenSource): refresh when due, hand it the token."""
         if self._unsaved is not None:
             self._save_unsaved(throttle=True)
         record = self._record
@@ -378,7 +372,8 @@ class Connection:
             record = self._record
         self._push(client, record)
 
-    async def _async_sync_client(self, client: Any) -> None:
+    async def aclient_ready(self, client: Any) -> None:
+        """``client_ready`` for the async client."""
         if self._unsaved is not None:
             self._save_unsaved(throttle=True)
         record = self._record
@@ -387,7 +382,8 @@ class Connection:
             record = self._record
         self._push(client, record)
 
-    def _retry_after_401(self, method: str) -> bool:
+    def retries_after_401(self, method: str) -> bool:
+        """Whether a 401 on ``method`` refreshes once and retries once (``reactive_methods``)."""
         return method.upper() in self.reactive_methods
 
     def _replaced(self, failed_access_token: str | None) -> Callable[[], bool]:
@@ -396,19 +392,20 @@ class Connection:
             self._record.token is not None and self._record.token.access_token != failed_access_token
         )
 
-    def _unauthorized(self, client: Any, failed_access_token: str | None) -> None:
+    def client_unauthorized(self, client: Any, failed_access_token: str | None) -> None:
+        """The API refused ``failed_access_token``: refresh unless someone already replaced it."""
         self._refresh("unauthorized", via=client, done=self._replaced(failed_access_token))
         self._push(client, self._record)
 
-    async def _async_unauthorized(self, client: Any, failed_access_token: str | None) -> None:
+    async def aclient_unauthorized(self, client: Any, failed_access_token: str | None) -> None:
+        """``client_unauthorized`` for the async client."""
         await self._arefresh("unauthorized", via=client, done=self._replaced(failed_access_token))
         self._push(client, self._record)
 
     @staticmethod
     def _push(client: Any, record: Record) -> None:
-        if client._oauthkit_version != record.version and record.token is not None:
-            client.token = record.token.to_authlib()
-            client._oauthkit_version = record.version
+        if record.token is not None and not client.oauthkit_holds(record.version):
+            client.oauthkit_adopt(record.token.to_authlib(), record.version)
 
     # ---- single-flight refresh -------------------------------------------------------------
     def _adopt_stored(self) -> None:
@@ -493,7 +490,7 @@ class Connection:
         """Seconds until this connection may send another token request on its own."""
         if trigger == "unauthorized":  # the API refused the token we just got: ask once more
             return 0.0
-        return max(0.0, self._last_request + MIN_REFRESH_INTERVAL - time.monotonic())
+        return max(0.0, self._last_request + self.min_interval - time.monotonic())
 
     def _refresh_client(self, via: Any) -> Any:
         # A client made before a fork shares its pool (sockets) with the parent: never refresh
@@ -746,11 +743,7 @@ class Connection:
         self._notify(event)
 
     def _notify(self, event: Event) -> None:
-        for listener in list(_listeners):
-            try:
-                listener(self, event)
-            except Exception:  # a broken widget must never break a refresh
-                log.exception("oauthkit refresh listener failed")
+        live.notify(self, event)
 
 
 class _Attempts:
@@ -805,10 +798,12 @@ def connect(
     retry: Retry | None = None,
     allow_insecure_http: bool = False,
     reactive_methods: Collection[str] = IDEMPOTENT_METHODS,
+    min_interval: float = MIN_REFRESH_INTERVAL,
     **settings: Any,
 ) -> Connection:
     """Connect to a provider: settings from keywords, the environment and ``.env``; the token
-    from the store when it holds a newer one than the ``refresh_token`` seed."""
+    from the store when it holds a newer one than the ``refresh_token`` seed. ``min_interval``:
+    the fewest seconds between two token requests the connection sends on its own."""
     spec = adapter if isinstance(adapter, Adapter) else get_adapter(adapter)
     if not name or not name.replace("_", "").replace("-", "").isalnum():
         raise ConfigError(
@@ -830,6 +825,7 @@ def connect(
         retry=retry,
         allow_insecure_http=allow_insecure_http,
         reactive_methods=reactive_methods,
+        min_interval=min_interval,
     )
 
 
