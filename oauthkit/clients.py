@@ -19,7 +19,7 @@ from authlib.integrations.requests_client import OAuth2Session as _RequestsSessi
 from . import transport
 from .framing import RequestsClientAuth, httpx_auth_classes
 from .response import Answer
-from .session import _SENDING, Bridge, TokenSource
+from .session import SENDING, Bridge, TokenSource
 
 _UNSET: Any = object()  # `auth` not passed: the client's own token auth applies
 
@@ -68,7 +68,7 @@ class LinkedClient:
 
     def refresh_token(self, url: Any = None, refresh_token: Any = None, **kwargs: Any) -> Any:
         # The refresh token this call sends, for the request hook (Authlib's own rule for None).
-        _SENDING.set(refresh_token or (getattr(self, "token", None) or {}).get("refresh_token"))
+        SENDING.set(refresh_token or (getattr(self, "token", None) or {}).get("refresh_token"))
         return super().refresh_token(url, refresh_token=refresh_token, **kwargs)  # type: ignore[misc]
 
     def _oauthkit_retry(self, resp: Any, method: str, withhold_token: bool, auth: Any) -> bool:
@@ -188,7 +188,7 @@ def async_httpx_client_class() -> type[Any]:
                 await self._oauthkit_source.aclient_ready(self)
 
             async def refresh_token(self, url: Any = None, refresh_token: Any = None, **kwargs: Any) -> Any:
-                _SENDING.set(refresh_token or (self.token or {}).get("refresh_token"))
+                SENDING.set(refresh_token or (self.token or {}).get("refresh_token"))
                 return await base.refresh_token(self, url, refresh_token=refresh_token, **kwargs)
 
             # Private Authlib method: its async refresh hard-codes POST and reads the whole body;

@@ -68,7 +68,7 @@ class _InFlight:
 
 
 # The refresh token a client's refresh_token() was called with, for the request hook to send.
-_SENDING: contextvars.ContextVar[str | None] = contextvars.ContextVar("oauthkit_sending", default=None)
+SENDING: contextvars.ContextVar[str | None] = contextvars.ContextVar("oauthkit_sending", default=None)
 _IN_FLIGHT: contextvars.ContextVar[_InFlight | None] = contextvars.ContextVar(
     "oauthkit_in_flight", default=None
 )
@@ -110,7 +110,7 @@ class Bridge:
     def request_hook(self, url: str, headers: Any, body: str) -> tuple[str, dict[str, str], bytes]:
         # Authlib's own form body is ignored: the dialect builds the whole request (credentials
         # and encoding included) from the refresh token the client's refresh_token() was given.
-        refresh = _SENDING.get()
+        refresh = SENDING.get()
         wire = self.dialect.refresh(url, self.auth, refresh)
         _IN_FLIGHT.set(_InFlight(sent_at=time.time(), refresh_token=refresh))
         return wire.url, wire.headers, wire.body
