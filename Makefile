@@ -33,6 +33,9 @@ test: lint typecheck unit
 AUTHLIB_OLDEST ?= 1.6.0
 OLDEST_VENV ?= .venv-authlib-oldest
 OLDEST_STAMP := $(OLDEST_VENV)/.installed-$(AUTHLIB_OLDEST)
+# Authlib 1.6.0's *server* (the test fixture tests/servers builds on it) grants no default scope to
+# a code grant that asks for none, so its API answers 403; main's client code fails it the same way.
+OLDEST_DESELECT ?= --deselect "tests/test_standard_authorize.py::test_paste_back_with_the_adapters_default_scope[authlib_server-oauth2]"
 
 $(OLDEST_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(OLDEST_VENV)
@@ -43,7 +46,8 @@ $(OLDEST_STAMP): pyproject.toml
 test-authlib-oldest: $(OLDEST_STAMP)
 	$(OLDEST_VENV)/bin/python -c "import authlib; assert authlib.__version__ == '$(AUTHLIB_OLDEST)', authlib.__version__"
 	$(OLDEST_VENV)/bin/pytest -q -m "not slow" -p no:cacheprovider \
-		--ignore=tests/test_browser.py --ignore=tests/test_notebooks.py --ignore=tests/test_wheel.py
+		--ignore=tests/test_browser.py --ignore=tests/test_notebooks.py --ignore=tests/test_wheel.py \
+		$(OLDEST_DESELECT)
 
 # The performance suite (a few minutes): prints the table, writes benchmarks/results.json, and
 # fails when a target is missed. `python -m benchmarks --help` for subsets and sizes.
