@@ -33,8 +33,9 @@ test: lint typecheck unit
 AUTHLIB_OLDEST ?= 1.6.0
 OLDEST_VENV ?= .venv-authlib-oldest
 OLDEST_STAMP := $(OLDEST_VENV)/.installed-$(AUTHLIB_OLDEST)
-# Authlib 1.6.0's *server* (the test fixture tests/servers builds on it) grants no default scope to
-# a code grant that asks for none, so its API answers 403; main's client code fails it the same way.
+# On Authlib 1.6.0 the API of the Authlib-based test server answers 403 after a code grant that
+# asked for no scope; main's client code (before dialect.py/clients.py) fails it the same way, so
+# it is the server fixture's difference, not the client overrides'. Cause not yet traced.
 OLDEST_DESELECT ?= --deselect "tests/test_standard_authorize.py::test_paste_back_with_the_adapters_default_scope[authlib_server-oauth2]"
 
 $(OLDEST_STAMP): pyproject.toml
