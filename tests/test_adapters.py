@@ -187,7 +187,7 @@ def test_each_token_request_uses_the_most_recent_refresh_token(store_url: str) -
         conn = connect(p, store_url)
         used = []
         for _ in range(4):
-            before = conn._record.refresh_token
+            before = conn.refresh_token
             conn.refresh()
             used.append(p.token_requests[-1].form["refresh_token"][0])  # type: ignore[index]
             assert used[-1] == before

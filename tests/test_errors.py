@@ -46,7 +46,7 @@ def _assert_fails_unchanged(
     for secret in (
         before.refresh_token,
         before.token.access_token,
-        conn._bridge.settings.get("client_secret"),
+        conn.bridge.settings.get("client_secret"),
     ):
         if secret:
             assert secret not in text and secret not in repr(err)

@@ -98,7 +98,7 @@ def test_an_issuer_with_a_trailing_slash_discovers_at_the_well_known_path() -> N
             conn.close()
         discovery = [r for r in p.requests if "well-known" in r.path]
         assert [(r.path, r.status) for r in discovery] == [("/.well-known/openid-configuration", 200)]
-        assert token.access_token and conn._bridge.token_url == p.token_url
+        assert token.access_token and conn.bridge.token_url == p.token_url
 
 
 def test_the_well_known_path_goes_on_the_wire_without_a_double_slash() -> None:
@@ -126,7 +126,7 @@ def test_the_well_known_path_goes_on_the_wire_without_a_double_slash() -> None:
 def test_a_trailing_slash_on_an_issuer_whose_document_has_none(authlib_server: Server) -> None:
     conn = _oidc(authlib_server, issuer=authlib_server.issuer + "/")
     try:
-        assert conn._bridge.token_url == authlib_server.token_url
+        assert conn.bridge.token_url == authlib_server.token_url
         assert isinstance(conn.authorize(_approve(conn)), oauthkit.Token)
     finally:
         conn.close()

@@ -113,7 +113,7 @@ def test_secret_sweep_over_success_and_failure_paths(
         current = conn.token
         assert current is not None
         quoted = (
-            f"refresh token {conn._record.refresh_token} of client {p.settings.get('client_secret', '')} "
+            f"refresh token {conn.refresh_token} of client {p.settings.get('client_secret', '')} "
             f"(access {current.access_token}) is not accepted here"
         )
         p.fail(400, {"error": "invalid_request", "error_description": quoted, "message": quoted})

@@ -230,7 +230,7 @@ def test_oauth2_without_authorize_url_names_the_setting(authlib_server: Server) 
 def test_oidc_uses_the_discovered_authorization_endpoint_unless_set(dot_server: Server) -> None:
     conn = _connect(dot_server, "oidc")
     try:
-        assert conn._bridge.settings["authorization_endpoint"] == dot_server.authorize_url
+        assert conn.bridge.settings["authorization_endpoint"] == dot_server.authorize_url
     finally:
         conn.close()
     elsewhere = dot_server.url + "/elsewhere/authorize"

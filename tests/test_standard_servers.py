@@ -87,7 +87,7 @@ def test_oidc_discovers_the_endpoint_and_refreshes_on_expiry(
     conn, _ = _connect(server, "oidc", "client_secret_basic")
     try:
         # Discovery chose client_secret_basic (both servers list it) and the server's token endpoint.
-        assert conn._bridge.token_url == server.token_url and conn._bridge.auth == "basic"
+        assert conn.bridge.token_url == server.token_url and conn.bridge.auth == "basic"
         calls = 0
         deadline = time.monotonic() + 2 * LIFETIME + 1
         while time.monotonic() < deadline:  # the session refreshes by itself as tokens expire
@@ -133,7 +133,7 @@ def test_discovery_is_fetched_once_per_issuer(authlib_server: Server) -> None:
     before = requests.get(authlib_server.url + "/stats", timeout=10).json()["discoveries"]
     for _ in range(3):
         conn, _ = _connect(authlib_server, "oidc", "client_secret_post", auth_method="client_secret_post")
-        assert conn._bridge.auth == "body"  # the user's choice, checked against the document
+        assert conn.bridge.auth == "body"  # the user's choice, checked against the document
         conn.close()
     after = requests.get(authlib_server.url + "/stats", timeout=10).json()["discoveries"]
     assert after - before <= 1 and after == 1
@@ -178,5 +178,5 @@ def test_auth_method_settings_are_checked_before_any_request() -> None:
     with pytest.raises(oauthkit.ConfigError, match="unknown client auth method 'private_key_jwt'"):
         oauthkit.connect("oauth2", auth_method="private_key_jwt", client_secret="s", **common)
     conn = oauthkit.connect("oauth2", auth_method="none", **common)
-    assert conn._bridge.auth == "public"  # RFC 8414 "none": the client_id alone, in the body
+    assert conn.bridge.auth == "public"  # RFC 8414 "none": the client_id alone, in the body
     conn.close()

@@ -101,16 +101,17 @@ def test_a_secret_echoed_after_forty_rotations_is_still_redacted_everywhere(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with sb.serve("auth0", access_lifetime=600) as p:
-        conn = oauthkit.connect("auth0", store=store_url, retry=oauthkit.Retry(attempts=1), **p.settings)
+        # min_interval=0: the test's own pace; the one-a-second floor is tested below.
+        conn = oauthkit.connect(
+            "auth0", store=store_url, retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
         first_refresh = p.settings["refresh_token"]
         first_access = conn.refresh().access_token
         for _ in range(40):  # twice the old 32-secret window, in secrets held
             time.sleep(0.02)
-            conn._last_request = -10.0  # the test's own pace: the one-a-second floor is tested below
             conn.refresh()
         quoted = f"secret {p.client_secret} and the first tokens {first_refresh} {first_access} are wrong"
         p.fail(400, {"error": "invalid_request", "error_description": quoted})
-        conn._last_request = -10.0
         with pytest.raises(oauthkit.RefreshError) as info:
             conn.refresh()
         from oauthkit.notebook.report import render_report
@@ -234,10 +235,11 @@ def test_an_expiry_past_on_arrival_keeps_the_rotated_refresh_token(
     store_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     with token_server(_xerial_like(-7200, date_header=False)) as (url, seen):
-        conn = oauthkit.connect("xerial", store=store_url, base_url=url, refresh_token="seed-" + "s" * 20)
+        conn = oauthkit.connect(
+            "xerial", store=store_url, base_url=url, refresh_token="seed-" + "s" * 20, min_interval=0
+        )
         token = conn.refresh()
         assert token.refresh_token == "refresh-1-" + "r" * 20 and token.expires_at is None
-        conn._last_request = -10.0
         again = conn.refresh()  # the next refresh sends the rotated token, not the seed again
     assert seen[0]["refreshToken"] == ["seed-" + "s" * 20]
     assert seen[1]["refreshToken"] == ["refresh-1-" + "r" * 20]

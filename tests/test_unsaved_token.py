@@ -5,6 +5,7 @@ Auth0 emulator, which rotates and revokes the whole family when an old token com
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -13,14 +14,18 @@ from store_faults import fill, own_redis, tmpfs
 import oauthkit
 import oauthkit.sandbox as sb
 
+UNSAVED_RETRY_S = 1.05  # a little over the connection's pace for retrying a refused save
+
 
 def test_a_full_disk_keeps_the_new_token_in_memory_and_saves_it_when_space_returns(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "small", "512k") as disk, sb.serve("auth0", access_lifetime=600) as p:
         store = f"sqlite:///{disk / 'tokens.db'}"
-        conn = oauthkit.connect("auth0", store=store, retry=oauthkit.Retry(attempts=1), **p.settings)
+        # min_interval=0: the one-a-second floor is not the point here.
+        conn = oauthkit.connect(
+            "auth0", store=store, retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
         conn.refresh()
         filler = fill(disk)
-        conn._last_request = -10.0  # the one-a-second floor is not the point here
         with pytest.raises(oauthkit.StoreError) as info:
             conn.refresh()  # the provider rotates; the store cannot take the new token
         assert "keeps using it from memory" in str(info.value)
@@ -31,9 +36,10 @@ def test_a_full_disk_keeps_the_new_token_in_memory_and_saves_it_when_space_retur
         assert conn.session.get(p.api_url).status_code == 200
         assert len(p.token_requests) == sent
         os.remove(filler)
-        conn._unsaved.tried_at = -10.0 if conn._unsaved else 0.0  # do not wait for the retry pace
+        assert conn.pending_save
+        time.sleep(UNSAVED_RETRY_S)  # the retry pace: a refused save is tried again once a second
         assert conn.session.get(p.api_url).status_code == 200  # saved on this call
-        assert conn._unsaved is None
+        assert not conn.pending_save
         # A new process (here: a new connection object) resumes from the newest token: no
         # InvalidGrant, no revoked family.
         other = oauthkit.connect("auth0", store=store, retry=oauthkit.Retry(attempts=1), **p.settings)
@@ -46,7 +52,9 @@ def test_a_full_disk_keeps_the_new_token_in_memory_and_saves_it_when_space_retur
 def test_redis_paused_after_the_answer_keeps_the_token_and_saves_it_on_resume(tmp_path: Path) -> None:
     with own_redis(tmp_path) as redis_proc, sb.serve("auth0", access_lifetime=600) as p:
         store = oauthkit.open_store(redis_proc.url(3))
-        conn = oauthkit.connect("auth0", store=store, retry=oauthkit.Retry(attempts=1), **p.settings)
+        conn = oauthkit.connect(
+            "auth0", store=store, retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
         conn.refresh()
         # Paused while the refresh is in flight: the lock was taken, the provider answers, and
         # the save then finds Redis gone.
@@ -54,15 +62,13 @@ def test_redis_paused_after_the_answer_keeps_the_token_and_saves_it_on_resume(tm
         import threading
 
         threading.Timer(0.2, redis_proc.pause).start()
-        conn._last_request = -10.0
         with pytest.raises(oauthkit.StoreError):
             conn.refresh()
         newest = conn.token
         assert newest is not None
         redis_proc.resume()
-        if conn._unsaved is not None:
-            conn._unsaved.tried_at = -10.0
+        time.sleep(UNSAVED_RETRY_S)  # the retry pace
         conn.ensure_fresh()
-        assert conn._unsaved is None
+        assert not conn.pending_save
         again = oauthkit.connect("auth0", store=redis_proc.url(3), **p.settings)
         assert again.token is not None and again.token.refresh_token == newest.refresh_token

@@ -1,0 +1,43 @@
+"""Showing the authorization link: clickable in a notebook, printed elsewhere."""
+
+from __future__ import annotations
+
+import html
+import sys
+from typing import Any
+
+from .request import AuthorizationRequest
+
+
+def announce(request: AuthorizationRequest, timeout: float) -> None:
+    """Show the link: clickable in a notebook, printed elsewhere."""
+    waiting = (
+        f"Waiting up to {timeout:.0f} s for the redirect to {request.redirect_uri}. If the browser "
+        'cannot reach this machine, interrupt, then run conn.authorize("<the address it ended on>").'
+    )
+    shell = _notebook_shell()
+    if shell is not None:
+        display = sys.modules["IPython.display"]
+        display.display(display.HTML(f"{request._repr_html_()}<small>{html.escape(waiting)}</small>"))
+        return
+    print(
+        f"Open this link to authorize {request.title} ({request.adapter}/{request.connection}):\n"
+        f"  {request.url}\n{waiting}",
+        flush=True,
+    )
+
+
+def _notebook_shell() -> Any:
+    """The Jupyter kernel's shell when running in one (IPython is already loaded there)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return None
+    shell = ipython.get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return None
+    import IPython.display  # noqa: F401 - loaded for announce
+
+    return shell
+
+
+__all__ = ["announce"]
