@@ -2,7 +2,7 @@
 
 A lock *file* can be deleted while a process holds it (a cleanup job, a user tidying the
 folder); the next process then creates and locks a new file, and both send the same refresh
-token (Auth0-style providers revoke the whole family). So on 64-bit Linux the lock is an
+token (a provider with reuse detection revokes the whole family). So on 64-bit Linux the lock is an
 open-file-description lock (``F_OFD_SETLKW``) on a byte range of the database file itself: the
 file that holds the tokens cannot be swapped without losing them. Each connection has its own
 range, far above the bytes SQLite locks (``PENDING_BYTE`` at 1 GiB, plus 512), so the two never
