@@ -6,7 +6,8 @@ come, which are a ``RequestSpec`` and their parameters too):
 
 1. the parameters get the provider's wire names (``spec.wire``), ``grant_type`` first when the
    request sends one;
-2. the adapter's fixed parameters (``spec.extra``, templates over the settings) follow;
+2. the adapter's fixed parameters (``spec.extra``, templates over the settings) follow, and
+   its fixed headers (``spec.headers``) replace the default ``Accept``;
 3. the client authenticates as ``auth`` says: HTTP Basic, its credentials among the
    parameters, or nothing;
 4. the parameters go where ``spec.encoding`` puts them: the query string, a form or a JSON body.
@@ -97,6 +98,16 @@ class Dialect:
         params: list[tuple[str, str]] = []
         if refresh_token is not None:
             params.append(("refresh_token", refresh_token))
+        for name in spec.required:
+            value = self.settings.get(name)
+            if not value:
+                raise ConfigError(
+                    f"the refresh request needs the {name!r} setting and it is not set",
+                    adapter=self.adapter.name,
+                    connection=self.connection,
+                    hint=f"set {self.adapter.env_name(name, self.connection)}",
+                )
+            params.append((name, str(value)))
         params.extend((name, str(value)) for name in spec.optional if (value := self.settings.get(name)))
         return self.build(spec, auth, url, params)
 
@@ -125,6 +136,7 @@ class Dialect:
         wire.extend((key, tmpl.format_map(values)) for key, tmpl in spec.extra.items())
 
         headers = {"Accept": "application/json"}
+        headers.update((key, tmpl.format_map(values)) for key, tmpl in spec.headers.items())
         client_id = self.settings.get("client_id") or ""
         secret = self.settings.get("client_secret")
         if auth == "basic":

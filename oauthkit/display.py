@@ -9,6 +9,7 @@ inline because JupyterLab's sanitizer drops ``<style>`` blocks of untrusted outp
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -121,6 +122,12 @@ def _whole(seconds: float) -> str:
 # ---- HTML pieces ---------------------------------------------------------------------------------
 # html.escape(value, quote=True), without importing html (and html.entities) on `import oauthkit`.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def shorten_value(value: object, limit: int = 60) -> str:
+    """A kept answer field (text, a number, a small object) on one line, cut at ``limit``."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def esc(value: object) -> str:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from .adapter import Adapter, Expiry
 from .errors import (
@@ -29,18 +28,16 @@ from .errors import (
     RefreshError,
     shorten,
 )
+from .expiry import BadExpiry, clock_offset, expiry_instant
 from .token import Token, utc
 
 log = logging.getLogger("oauthkit")
 
 # A token answer is a few kilobytes; anything far larger is not a token.
 MAX_BODY_BYTES = 1 << 20
-# Lifetimes beyond this are not lifetimes (and would overflow datetime arithmetic).
-MAX_LIFETIME_S = 100 * 365 * 86400.0
 _DETAIL_CHARS = 200
-# A Date header is whole seconds: an offset below this is rounding, not a wrong clock.
-SKEW_TOLERANCE_S = 2.0
-SKEW_WARNING_S = 60.0
+# An extra answer field is a host, an id, a name: anything longer is not one (and is not kept).
+_EXTRA_CHARS = 2048
 # What a token may hold to be sent back: an access token goes into "Authorization: Bearer ...",
 # so visible ASCII only (RFC 9110 field values; RFC 6750's b64token is a subset, but providers
 # such as Salesforce use "!"); a refresh token is 1*VSCHAR, space allowed (RFC 6749 A.17).
@@ -72,26 +69,12 @@ class Context:
     redact: Callable[[str], str] = lambda text: text
 
 
-def clock_offset(answer: Answer) -> float | None:
-    """Seconds the provider's clock is ahead of ours (negative: ours is ahead), from ``Date``."""
-    value = answer.headers.get("date")
-    if not value:
-        return None
-    try:
-        theirs = parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if theirs.tzinfo is None:
-        theirs = theirs.replace(tzinfo=timezone.utc)
-    return theirs.timestamp() - answer.received_at
-
-
 def read_token(answer: Answer, ctx: Context) -> Token:
     """The Token in a provider answer, or raise the RefreshError subclass it stands for."""
     if 300 <= answer.status < 400:  # never followed: the secrets would go with it
         raise redirect_error(answer, ctx)
-    payload = _parse_json(answer)
-    if answer.status >= 300 or _error_code(payload, ctx) is not None:
+    payload = _parse(answer, ctx)
+    if answer.status >= 300 or _error_code(payload, ctx) is not None or _wrapped_failure(payload, ctx):
         raise error_for(answer, payload, ctx)
     if not isinstance(payload, dict):
         raise _malformed(ctx, answer, f"the answer is not a JSON object ({_describe(answer, payload)})")
@@ -143,7 +126,10 @@ def error_for(answer: Answer, payload: Any, ctx: Context) -> RefreshError:
     message = _field(payload, spec.message_field) if isinstance(payload, dict) else None
     if message is None and isinstance(payload, dict):
         message = payload.get("message")  # the most common non-RFC spelling
-    full = ", ".join(ctx.redact(str(p)) for p in (code, message) if p is not None)
+    parts = [code, message]
+    if _wrapped_failure(payload, ctx):  # HTTP 200 with a failing status field: say which
+        parts.insert(0, f"{spec.status_field} {_field(payload, str(spec.status_field))!r}")
+    full = ", ".join(ctx.redact(str(p)) for p in parts if p is not None)
     full = full or _describe(answer, payload)
     common: dict[str, Any] = {
         "adapter": ctx.adapter.name,
@@ -218,13 +204,31 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 # ---- internals ------------------------------------------------------------------------------
 
 
-def _parse_json(answer: Answer) -> Any:
+def _parse(answer: Answer, ctx: Context) -> Any:
+    """The answer's body as the adapter says it is encoded; None when it is not."""
     if answer.oversized or len(answer.body) > MAX_BODY_BYTES or not answer.body.strip():
         return None
+    if ctx.adapter.response.encoding == "form" and not answer.body.lstrip().startswith((b"{", b"[")):
+        # A provider that answers forms may still send JSON errors (or JSON when asked for it):
+        # only a body that cannot be JSON is read as a form.
+        try:
+            pairs = parse_qsl(answer.body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return dict(pairs) or None
     try:
         return json.loads(answer.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+
+
+def _wrapped_failure(payload: Any, ctx: Context) -> bool:
+    """A wrapped answer (``{"status": 0, "body": ...}``) whose status is not a success value."""
+    spec = ctx.adapter.errors
+    if spec.status_field is None:
+        return False
+    value = _field(payload, spec.status_field) if isinstance(payload, dict) else None
+    return not any(value == ok and type(value) is type(ok) for ok in spec.ok_status)
 
 
 def _describe(answer: Answer, payload: Any) -> str:
@@ -302,80 +306,24 @@ def _sendable(value: str, path: str, bad: re.Pattern[str], answer: Answer, ctx: 
 
 
 def _instant(
-    spec: Expiry, payload: dict[str, Any], answer: Answer, ctx: Context, *, rotated: bool
+    spec: Expiry | None, payload: dict[str, Any], answer: Answer, ctx: Context, *, rotated: bool
 ) -> datetime | None:
-    """The expiry instant in our clock; None when the answer says nothing about it. An expiry
-    already past on arrival makes the answer malformed, unless it carries a new refresh token
-    (``rotated``): that one must never be thrown away, so the expiry then counts as unknown."""
+    if spec is None:
+        return None
     value = _field(payload, spec.field)
     if value is None:
         return None
-    bad = f"{spec.field!r} is not a valid {spec.format or 'number of seconds'}: {str(value)[:40]!r}"
     try:
-        if spec.kind == "seconds":
-            seconds = _number(value)
-            if seconds <= 0 and rotated:
-                log.warning(
-                    "%s/%s: %r is %s; the new refresh token is kept and the expiry counts as unknown",
-                    ctx.adapter.name,
-                    ctx.connection,
-                    spec.field,
-                    value,
-                )
-                return None
-            if not 0 < seconds <= MAX_LIFETIME_S:
-                raise ValueError
-            return utc(ctx.sent_at) + timedelta(seconds=seconds)
-        if spec.format == "iso8601":
-            if not isinstance(value, str):
-                raise ValueError
-            text = value.strip()
-            text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-            moment = datetime.fromisoformat(text)
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-        else:
-            stamp = _number(value) / (1000.0 if spec.format == "epoch_ms" else 1.0)
-            moment = utc(stamp)
-    except (ValueError, TypeError, OverflowError, OSError):
-        raise _malformed(ctx, answer, bad) from None
-    moment = moment.astimezone(timezone.utc)
-    offset = clock_offset(answer)
-    if offset is not None and abs(offset) >= SKEW_TOLERANCE_S:
-        # An absolute expiry is in the provider's clock: shift it into ours.
-        moment = moment - timedelta(seconds=offset)
-        (log.warning if abs(offset) >= SKEW_WARNING_S else log.info)(
-            "%s/%s: this machine's clock is %.0f s %s the provider's (its Date header); "
-            "expiry times corrected",
-            ctx.adapter.name,
-            ctx.connection,
-            abs(offset),
-            "ahead of" if offset < 0 else "behind",
+        return expiry_instant(
+            spec,
+            value,
+            sent_at=ctx.sent_at,
+            offset=clock_offset(answer.headers, answer.received_at),
+            rotated=rotated,
+            who=f"{ctx.adapter.name}/{ctx.connection}",
         )
-    if moment.timestamp() - ctx.sent_at > MAX_LIFETIME_S:
-        raise _malformed(ctx, answer, bad)
-    if moment.timestamp() <= ctx.sent_at and not rotated:
-        raise _malformed(ctx, answer, f"{spec.field!r} is already in the past ({moment:%Y-%m-%d %H:%M:%S}Z)")
-    if moment.timestamp() <= ctx.sent_at:
-        # A wrong clock somewhere: the expiry counts as unknown and a 401 triggers the refresh.
-        log.warning(
-            "%s/%s: %r (%sZ) is already past on arrival; is this machine's clock wrong? "
-            "Treating the expiry as unknown",
-            ctx.adapter.name,
-            ctx.connection,
-            spec.field,
-            f"{moment:%Y-%m-%d %H:%M:%S}",
-        )
-        return None
-    return moment
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a number")
-    number = float(value.strip()) if isinstance(value, str) else float(value)
-    if not math.isfinite(number):
-        raise ValueError("not finite")
-    return number
+    except BadExpiry as exc:
+        raise _malformed(ctx, answer, str(exc)) from None
 
 
 def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
@@ -391,7 +339,7 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
     if fresh_refresh is not None:
         _sendable(fresh_refresh, str(spec.refresh_token), _NOT_REFRESH, answer, ctx)
     rotated = fresh_refresh is not None and fresh_refresh != ctx.previous_refresh_token
-    expires_at = _instant(spec.expires, payload, answer, ctx, rotated=rotated) if spec.expires else None
+    expires_at = _instant(spec.expires, payload, answer, ctx, rotated=rotated)
     if expires_at is None and spec.default_lifetime is not None:
         expires_at = utc(ctx.sent_at) + timedelta(seconds=spec.default_lifetime)
 
@@ -405,7 +353,7 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
     refresh = ctx.previous_refresh_token if rotation == "never" or fresh_refresh is None else fresh_refresh
 
     refresh_spec = spec.refresh_expires
-    refresh_expires = _instant(refresh_spec, payload, answer, ctx, rotated=rotated) if refresh_spec else None
+    refresh_expires = _instant(refresh_spec, payload, answer, ctx, rotated=rotated)
     return Token(
         access_token=access,
         issued_at=utc(ctx.sent_at),
@@ -415,7 +363,19 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
         scope=_string(payload, spec.scope, answer, ctx),
         id_token=_string(payload, spec.id_token, answer, ctx),
         refresh_expires_at=refresh_expires,
+        extra=_extra(payload, spec.extra),
     )
+
+
+def _extra(payload: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    """The non-secret fields an adapter keeps (``response.extra``): JSON scalars, or small
+    objects such as Slack's ``team``; a missing one is left out, not an error."""
+    kept: dict[str, Any] = {}
+    for path in paths:
+        value = _field(payload, path)
+        if value is not None and len(json.dumps(value, default=str)) <= _EXTRA_CHARS:
+            kept[path] = value
+    return kept
 
 
 __all__ = ["Answer", "Context", "error_for", "read_token", "retry_after"]

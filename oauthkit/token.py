@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -46,6 +47,9 @@ class Token:
     scope: str | None = None
     id_token: str | None = None
     refresh_expires_at: datetime | None = None
+    # Non-secret fields the adapter keeps from the answer (``response.extra``): an API host
+    # (Salesforce's instance_url), a user or team id. Not hashed: a dict is not hashable.
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
 
     @property
     def lifetime(self) -> float | None:
@@ -113,6 +117,7 @@ class Token:
             parts.append(f"{state} at {self.expires_at:%Y-%m-%d %H:%M:%S}Z")
         else:
             parts.append("no expiry")
+        parts += [f"{key}={display.shorten_value(value)}" for key, value in self.extra.items()]
         return f"Token({', '.join(parts)})"
 
     __str__ = __repr__
@@ -140,6 +145,7 @@ def token_rows(token: Token) -> list[tuple[str, str]]:
         rows.append(("scope", esc(token.scope)))
     if token.id_token:
         rows.append(("id token", code(fingerprint(token.id_token))))
+    rows += [(esc(key), code(display.shorten_value(value))) for key, value in token.extra.items()]
     return rows
 
 

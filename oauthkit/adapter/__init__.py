@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._adapter import Adapter
 from ._spec import (
+    ANSWER_ENCODINGS,
     CLIENT_AUTH_METHODS,
     CLIENT_AUTHS,
     ENCODINGS,
@@ -29,6 +30,7 @@ from ._spec import (
     ROTATIONS,
     TIMESTAMP_FORMATS,
     WIRE_NAMES,
+    AnswerEncoding,
     AuthorizeSpec,
     ClientAuth,
     ClientAuthKind,
@@ -61,6 +63,7 @@ def format_table() -> str:
 
 
 __all__ = [
+    "ANSWER_ENCODINGS",
     "CLIENT_AUTHS",
     "CLIENT_AUTH_METHODS",
     "ENCODINGS",
@@ -75,6 +78,7 @@ __all__ = [
     "TIMESTAMP_FORMATS",
     "WIRE_NAMES",
     "Adapter",
+    "AnswerEncoding",
     "AuthorizeSpec",
     "ClientAuth",
     "ClientAuthKind",

@@ -16,6 +16,8 @@ from typing import Any, Literal, get_args
 
 Method = Literal["GET", "POST"]
 Encoding = Literal["query", "form", "json"]
+# How a token answer's body is encoded (GitHub answers form-encoded unless asked for JSON).
+AnswerEncoding = Literal["json", "form"]
 # Where the client credentials go: an HTTP Basic header, the parameters, or nowhere.
 ClientAuth = Literal["basic", "body", "none"]
 # What a request actually does once a "{setting}" client auth is resolved: "public" is RFC 8414's
@@ -28,6 +30,7 @@ PkceMethod = Literal["S256", "plain"]
 
 METHODS: tuple[Method, ...] = get_args(Method)
 ENCODINGS: tuple[Encoding, ...] = get_args(Encoding)
+ANSWER_ENCODINGS: tuple[AnswerEncoding, ...] = get_args(AnswerEncoding)
 CLIENT_AUTHS: tuple[ClientAuth, ...] = get_args(ClientAuth)
 ROTATIONS: tuple[Rotation, ...] = get_args(Rotation)
 EXPIRY_KINDS: tuple[ExpiryKind, ...] = get_args(ExpiryKind)
@@ -127,7 +130,9 @@ class RequestSpec:
     ``url`` and ``extra`` values are templates over the settings; ``client_auth`` is fixed, or
     ``"{a_setting}"`` whose value is an RFC 8414 name (client_secret_basic, client_secret_post,
     none); ``names`` maps oauthkit's parameter names to the wire's; ``optional`` names settings
-    sent only when set; ``grant_type`` None sends none."""
+    sent only when set, ``required`` names settings sent on every request (connecting without
+    them is a ConfigError); ``headers`` are fixed request headers (templates over the settings);
+    ``grant_type`` None sends none."""
 
     url: str
     method: Method = "POST"
@@ -137,6 +142,8 @@ class RequestSpec:
     names: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, str] = field(default_factory=dict)
     optional: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def wire(self, name: str) -> str:
         return self.names.get(name, name)
@@ -150,8 +157,10 @@ class RequestSpec:
 
 @dataclass(frozen=True)
 class ResponseSpec:
-    """Where a token answer keeps each value: dotted paths into the JSON (None: never there).
-    ``default_lifetime``: seconds assumed when the answer carries no expiry."""
+    """Where a token answer keeps each value: dotted paths into the answer (None: never there).
+    ``default_lifetime``: seconds assumed when the answer carries no expiry; ``extra``: dotted
+    paths of non-secret fields kept on ``Token.extra`` (an API host, a user id); ``encoding``:
+    the body's encoding."""
 
     access_token: str = "access_token"
     refresh_token: str | None = "refresh_token"
@@ -161,18 +170,24 @@ class ResponseSpec:
     expires: Expiry | None = Expiry("expires_in")
     refresh_expires: Expiry | None = None
     default_lifetime: float | None = None
+    extra: tuple[str, ...] = ()
+    encoding: AnswerEncoding = "json"
 
 
 @dataclass(frozen=True)
 class ErrorSpec:
     """What "this refresh token is dead: authorize again" looks like in an error answer: any of
-    these statuses, error codes (at ``code_field``) or message fragments (at ``message_field``)."""
+    these statuses, error codes (at ``code_field``) or message fragments (at ``message_field``).
+    A provider that wraps every answer in a status (``{"status": 0, "body": {...}}``, HTTP 200
+    even for errors) names that field in ``status_field`` and its success values in ``ok_status``."""
 
     invalid_grant_status: tuple[int, ...] = ()
     invalid_grant_codes: tuple[str, ...] = ("invalid_grant",)
     invalid_grant_messages: tuple[str, ...] = ()
     code_field: str = "error"
     message_field: str = "error_description"
+    status_field: str | None = None
+    ok_status: tuple[int | str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,26 +7,24 @@ dataclass in ``_spec.py``. The keys a section may hold are its dataclass's field
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from ._checks import Checks
+from ._answer_checks import AnswerChecks
 from ._spec import (
     CLIENT_AUTHS,
     ENCODINGS,
     EXCHANGE_GRANT_TYPE,
     EXCHANGE_WIRE_NAMES,
-    EXPIRY_KINDS,
     IMPLICIT_SETTINGS,
     LOGIN_GRANT_TYPE,
     METHODS,
     PKCE_METHODS,
     ROTATIONS,
-    TIMESTAMP_FORMATS,
     WIRE_NAMES,
     AuthorizeSpec,
     ErrorSpec,
-    Expiry,
     LoginSpec,
     RequestSpec,
     ResponseHook,
@@ -57,8 +55,13 @@ TOP_KEYS = (
 )
 _REQUEST_KEYS = keys_of(RequestSpec)
 # What an exchange or login inherits from the refresh request when it does not say otherwise.
-_EXCHANGE_INHERITS = ("url", "method", "encoding", "client_auth", "names")
-_LOGIN_INHERITS = ("method", "encoding", "client_auth")
+_EXCHANGE_INHERITS = ("url", "method", "encoding", "client_auth", "names", "headers")
+_LOGIN_INHERITS = ("method", "encoding", "client_auth", "headers")
+
+
+# RFC 9110 token characters; the headers a request builds itself are not the adapter's to set.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_OWN_HEADERS = frozenset({"authorization", "content-type", "content-length", "transfer-encoding", "host"})
 
 
 class _Required(TypedDict):
@@ -88,7 +91,7 @@ def validate(data: Mapping[str, Any], source: str = "") -> AdapterFields:
     return _Validator(data, source).adapter()
 
 
-class _Validator(Checks):
+class _Validator(AnswerChecks):
     # ---- the adapter -------------------------------------------------------------------------
     def adapter(self) -> AdapterFields:
         top = self.mapping(self.data, "", TOP_KEYS)
@@ -217,12 +220,26 @@ class _Validator(Checks):
         for key, wire in names.items():
             self.text(wire, f"{path}.names.{key}")
         extra = self.templates(given("extra"), f"{path}.extra", settings)
-        optional = given("optional")
-        if not isinstance(optional, (list, tuple)):
-            raise self.fail(f"{path}.optional", "must be a list of setting names")
-        for opt in optional:
-            if opt not in declared:
-                raise self.fail(f"{path}.optional", f"names undeclared setting {opt!r}")
+        headers = self.templates(given("headers"), f"{path}.headers", settings)
+        for header in headers:
+            if not _HEADER_NAME.fullmatch(header) or header.lower() in _OWN_HEADERS:
+                raise self.fail(
+                    f"{path}.headers.{header}",
+                    "must be an HTTP header name that oauthkit does not set itself "
+                    f"({', '.join(sorted(_OWN_HEADERS))} are)",
+                )
+        sent: dict[str, tuple[str, ...]] = {}
+        for key in ("optional", "required"):
+            names_given = given(key)
+            if not isinstance(names_given, (list, tuple)):
+                raise self.fail(f"{path}.{key}", "must be a list of setting names")
+            for opt in names_given:
+                if opt not in declared:
+                    raise self.fail(f"{path}.{key}", f"names undeclared setting {opt!r}")
+            sent[key] = tuple(names_given)
+        both = set(sent["optional"]) & set(sent["required"])
+        if both:
+            raise self.fail(f"{path}.required", f"{sorted(both)} cannot be both optional and required")
         return RequestSpec(
             url=url,
             method=method,
@@ -231,7 +248,9 @@ class _Validator(Checks):
             grant_type=grant_type,
             names=dict(names),
             extra=extra,
-            optional=tuple(optional),
+            optional=sent["optional"],
+            required=sent["required"],
+            headers=headers,
         )
 
     def client_auth(self, value: Any, declared: set[str], path: str = "request") -> str:
@@ -249,77 +268,6 @@ class _Validator(Checks):
             f"{path}.client_auth",
             CLIENT_AUTHS,
             also="or a setting such as '{auth_method}' (client_secret_basic, client_secret_post, none)",
-        )
-
-    def expiry(self, value: Any, path: str) -> Expiry | None:
-        if value is None:
-            return None
-        spec = self.mapping(value, path, keys_of(Expiry))
-        fld = self.text(spec.get("field"), f"{path}.field")
-        assert fld is not None
-        kind = self.choice(spec.get("kind", default_of(Expiry, "kind")), f"{path}.kind", EXPIRY_KINDS)
-        fmt = spec.get("format", default_of(Expiry, "format"))
-        if kind == "timestamp":
-            if fmt is None:
-                raise self.fail(
-                    f"{path}.format", f"is required for a timestamp: one of {', '.join(TIMESTAMP_FORMATS)}"
-                )
-            return Expiry(field=fld, kind=kind, format=self.choice(fmt, f"{path}.format", TIMESTAMP_FORMATS))
-        if fmt is not None:
-            raise self.fail(f"{path}.format", "only applies to kind 'timestamp'")
-        return Expiry(field=fld, kind=kind)
-
-    def response(self, value: Any, path: str = "response") -> ResponseSpec:
-        spec = self.mapping(value, path, keys_of(ResponseSpec))
-        paths: dict[str, str | None] = {}
-        for key in ("access_token", "refresh_token", "token_type", "scope", "id_token"):
-            written = spec.get(key, default_of(ResponseSpec, key))
-            paths[key] = self.text(written, f"{path}.{key}", optional=key != "access_token")
-        if "expires" in spec:
-            expires = self.expiry(spec["expires"], f"{path}.expires")
-        else:
-            expires = default_of(ResponseSpec, "expires")
-        return ResponseSpec(
-            access_token=str(paths["access_token"]),
-            refresh_token=paths["refresh_token"],
-            token_type=paths["token_type"],
-            scope=paths["scope"],
-            id_token=paths["id_token"],
-            expires=expires,
-            refresh_expires=self.expiry(spec["refresh_expires"], f"{path}.refresh_expires")
-            if "refresh_expires" in spec
-            else default_of(ResponseSpec, "refresh_expires"),
-            default_lifetime=self.number(
-                spec.get("default_lifetime", default_of(ResponseSpec, "default_lifetime")),
-                f"{path}.default_lifetime",
-            ),
-        )
-
-    def errors(self, value: Any, path: str = "errors") -> ErrorSpec:
-        spec = self.mapping(value, path, keys_of(ErrorSpec))
-        statuses = spec.get("invalid_grant_status", default_of(ErrorSpec, "invalid_grant_status"))
-        if not isinstance(statuses, (list, tuple)) or not all(
-            isinstance(s, int) and 400 <= s < 500 for s in statuses
-        ):
-            raise self.fail(
-                f"{path}.invalid_grant_status", f"must be a list of 4xx status codes, got {statuses!r}"
-            )
-        lists: dict[str, tuple[str, ...]] = {}
-        for key in ("invalid_grant_codes", "invalid_grant_messages"):
-            items = spec.get(key, default_of(ErrorSpec, key))
-            if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i for i in items):
-                raise self.fail(f"{path}.{key}", f"must be a list of strings, got {items!r}")
-            lists[key] = tuple(items)
-        fields = {
-            key: str(self.text(spec.get(key, default_of(ErrorSpec, key)), f"{path}.{key}"))
-            for key in ("code_field", "message_field")
-        }
-        return ErrorSpec(
-            invalid_grant_status=tuple(statuses),
-            invalid_grant_codes=lists["invalid_grant_codes"],
-            invalid_grant_messages=tuple(m.lower() for m in lists["invalid_grant_messages"]),
-            code_field=fields["code_field"],
-            message_field=fields["message_field"],
         )
 
     # ---- first tokens: the authorization code grant, or a login -------------------------------

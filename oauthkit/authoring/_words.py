@@ -18,6 +18,7 @@ def describe(adapter: Adapter) -> list[str]:
         )
     pairs = [(r.wire("grant_type"), r.grant_type)] if r.grant_type is not None else []
     pairs.append((r.wire("refresh_token"), "<refresh token>"))
+    pairs += [(r.wire(n), f"<{n}>") for n in r.required]
     pairs += [(r.wire(n), f"<{n}, when set>") for n in r.optional]
     pairs += list(r.extra.items())
     # Shown as the wire shows them: name=value in a query or form, "name": value in JSON.
@@ -30,10 +31,19 @@ def describe(adapter: Adapter) -> list[str]:
         "json": "in a JSON body",
     }[r.encoding]
     lines.append(f"params    {where}: {', '.join(params)}")
+    if r.headers:
+        lines.append(f"headers   {', '.join(f'{k}: {v}' for k, v in r.headers.items())}")
     lines.append(f"client    {_client_auth(adapter)}")
     lines.append(
         f"reads     access token at {res.access_token!r}; {_path_words('refresh token', res.refresh_token)}"
     )
+    if res.encoding != "json":
+        lines.append(f"answer    {res.encoding}-encoded")
+    if adapter.errors.status_field is not None:
+        ok = ", ".join(map(str, adapter.errors.ok_status))
+        lines.append(f"status    {adapter.errors.status_field!r} must be {ok}; anything else is an error")
+    if res.extra:
+        lines.append(f"keeps     {', '.join(res.extra)} on token.extra")
     lines.append(f"expiry    {_expiry_words(res.expires, res.default_lifetime)}")
     if res.refresh_expires is not None:
         lines.append(f"          refresh token: {_expiry_words(res.refresh_expires, None)}")

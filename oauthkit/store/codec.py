@@ -71,6 +71,9 @@ def _token(data: object) -> Token:
             continue
         if not _is_number(value):
             raise Corrupt(f"'token.{name}' is {_described(value)}, not a UNIX time in seconds")
+    extra = data.get("extra", {})
+    if not isinstance(extra, dict):
+        raise Corrupt(f"'token.extra' is {_described(extra)}, not an object")
     try:
         return Token.from_record(data)
     except (TypeError, ValueError, OverflowError, OSError) as exc:  # e.g. a year beyond 9999

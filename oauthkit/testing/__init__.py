@@ -149,7 +149,7 @@ def _settings(adapter: Adapter, ex: Example, server: str) -> dict[str, str]:
         "client_id": req.basic[0] if req.basic else _param(req, wire("client_id")),
         "client_secret": req.basic[1] if req.basic else _param(req, wire("client_secret")),
     }
-    if "scope" in adapter.request.optional:
+    if "scope" in adapter.request.optional + adapter.request.required:
         documented["scope"] = _param(req, wire("scope"))
     values.update({k: v for k, v in documented.items() if v is not None and k in declared})
     from_discovery = {"token_endpoint", "auth_method"} if adapter.discovery else set()

@@ -15,7 +15,7 @@ from typing import Any
 
 # A value an author has still to copy from the documentation (the scaffold writes these).
 TODO = "TODO"
-TOKEN_FIELDS = ("access_token", "refresh_token", "token_type", "scope", "id_token")
+TOKEN_FIELDS = ("access_token", "refresh_token", "token_type", "scope", "id_token", "extra")
 TIMES = ("lifetime", "refresh_lifetime")
 
 
@@ -61,7 +61,7 @@ class DocumentedResponse:
 class Example:
     """One documented refresh exchange, plus what the Token read from it must hold.
 
-    ``expect`` keys: access_token, refresh_token, token_type, scope, id_token (exact) and
+    ``expect`` keys: access_token, refresh_token, token_type, scope, id_token, extra (exact) and
     lifetime, refresh_lifetime (seconds, within a second). ``discovery``: fields of the metadata
     document served to an adapter with discovery (``token_endpoint`` defaults to the request).
     """
