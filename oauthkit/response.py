@@ -246,11 +246,15 @@ def _describe(answer: Answer, payload: Any) -> str:
 
 
 def _field(payload: Any, path: str) -> Any:
+    """The value at a dotted path; a number steps into a list ("errors.0.code": Strava, Fitbit)."""
     node = payload
     for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
             return None
-        node = node[part]
     return node
 
 

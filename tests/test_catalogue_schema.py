@@ -178,3 +178,24 @@ def test_extra_fields_are_kept_shown_and_stored_but_a_token_can_never_be_one(tmp
     store.close()
     with pytest.raises(oauthkit.AdapterError, match="is a token"):
         oauthkit.Adapter.from_dict(_adapter(response={"extra": ["access_token"]}))
+
+
+def test_a_number_in_a_dotted_path_steps_into_a_list() -> None:
+    # Fitbit's error shape: {"errors": [{"errorType": ..., "message": ...}], "success": false}
+    adapter = _adapter(
+        errors={
+            "code_field": "errors.0.errorType",
+            "message_field": "errors.0.message",
+            "invalid_grant_codes": ["invalid_grant"],
+        }
+    )
+    body = {
+        "errors": [{"errorType": "invalid_grant", "message": "Refresh token invalid: rt-1."}],
+        "success": False,
+    }
+    with pytest.raises(oauthkit.InvalidGrant, match="Refresh token invalid"):
+        verify(adapter, _example(body, status=400))
+    other = {"errors": [{"errorType": "invalid_client", "message": "Invalid authorization header."}]}
+    with pytest.raises(oauthkit.RefreshError) as info:
+        verify(adapter, _example(other, status=401))
+    assert not isinstance(info.value, oauthkit.InvalidGrant)

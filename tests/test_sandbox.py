@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import requests
 
+import oauthkit
 import oauthkit.sandbox as sb
 
 SHORT = 0.5  # access lifetime for expiry tests
@@ -110,8 +111,13 @@ def assert_invalid_grant(p: sb.Emulator, response: requests.Response) -> None:
 
 def test_providers_and_unknown_names() -> None:
     assert sb.PROVIDERS == ("parqex", "ellipsis_drive", "auth0", "edgetag", "xerial")
+    # Any other adapter gets an emulator driven by its data (tests/test_catalogue_offline.py);
+    # a name no adapter has is the registry's "unknown adapter", listing the known ones.
+    with pytest.raises(oauthkit.ConfigError, match="unknown adapter 'no_such_provider'") as info:
+        sb.serve("no_such_provider")
+    assert "xerial" in str(info.value.hint) and "github" in str(info.value.hint)
     with pytest.raises(ValueError, match=r"parqex.*ellipsis_drive.*auth0.*edgetag.*xerial"):
-        sb.serve("google")
+        sb.emulator_class("google")  # the hand-written ones stay the five seed providers
     with pytest.raises(TypeError):
         sb.start("parqex", bogus=1)
     with pytest.raises(TypeError):

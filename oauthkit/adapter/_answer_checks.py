@@ -107,9 +107,11 @@ class AnswerChecks(Checks):
         )
         ok_status = spec.get("ok_status", default_of(ErrorSpec, "ok_status"))
         if not isinstance(ok_status, (list, tuple)) or not all(
-            isinstance(v, (int, str)) and not isinstance(v, bool) for v in ok_status
+            isinstance(v, (int, str, bool)) for v in ok_status
         ):
-            raise self.fail(f"{path}.ok_status", f"must be a list of numbers or strings, got {ok_status!r}")
+            raise self.fail(
+                f"{path}.ok_status", f"must be a list of numbers, strings or booleans, got {ok_status!r}"
+            )
         if (status_field is None) != (not ok_status):
             raise self.fail(
                 f"{path}.ok_status" if status_field else f"{path}.status_field",

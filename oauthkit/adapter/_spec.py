@@ -187,7 +187,8 @@ class ErrorSpec:
     code_field: str = "error"
     message_field: str = "error_description"
     status_field: str | None = None
-    ok_status: tuple[int | str, ...] = ()
+    # Compared with the type as written: Slack's ``"ok": true`` is not ``1``, and ``"0"`` is not ``0``.
+    ok_status: tuple[int | str | bool, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ and the Xerial emulator a login for `p.user_email` / `p.user_password`.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from .auth0 import Auth0Emulator
@@ -65,11 +66,19 @@ def emulator_class(name: str) -> type[Emulator]:
         raise ValueError(f"unknown provider {name!r}; valid names: {', '.join(PROVIDERS)}") from None
 
 
-def start(name: str, **options: Any) -> Emulator:
-    """Start the emulator for `name` (already serving on return); call `close()` when done."""
-    return emulator_class(name)(**options)
+def start(name: Any, **options: Any) -> Emulator:
+    """Start the emulator for `name` (already serving on return); call `close()` when done.
+
+    `name` is one of PROVIDERS (a hand-written emulator), or any other adapter: its name, the
+    Adapter, or its dict. Those get an emulator driven by the adapter's own data, which
+    `oauthkit.emulate` builds: loaded by name so that this package imports nothing of oauthkit."""
+    if isinstance(name, str) and name in _EMULATORS:
+        return emulator_class(name)(**options)
+    emulate = importlib.import_module("oauthkit.emulate")
+    emulator: Emulator = emulate.emulator_for(name, **options)
+    return emulator
 
 
-def serve(name: str, **options: Any) -> Emulator:
-    """Like `start`, for use as a context manager: `with serve("xerial") as p: ...`."""
+def serve(name: Any, **options: Any) -> Emulator:
+    """Like `start`, for use as a context manager: `with serve("github") as p: ...`."""
     return start(name, **options)
