@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from oauthkit.sandbox import Emulator
 
-ADAPTER_COLUMNS = ["name", "title", "method", "encoding", "client_auth", "rotates", "docs"]
+ADAPTER_COLUMNS = ["name", "title", "first_tokens", "rotates", "refresh_expiry", "docs"]
 LOG_COLUMNS = [
     "at",
     "connection",
@@ -57,9 +57,34 @@ def _log_table(history: pd.DataFrame, columns: Sequence[str], *, dates: bool) ->
 
 # ---- adapters --------------------------------------------------------------------------------
 def cmd_adapters(args: argparse.Namespace) -> int:
-    table = oauthkit.list_adapters()
-    print(table[[c for c in ADAPTER_COLUMNS if c in table.columns]].to_string(index=False))
+    # The rows without pandas: listing the catalogue should not pay for importing it.
+    from oauthkit.registry import adapters
+
+    rows = [a.describe() for a in adapters()]
+    if args.search:
+        wanted = args.search.lower()
+        rows = [r for r in rows if any(wanted in str(r[k]).lower() for k in ("name", "title", "docs"))]
+    if args.markdown:
+        from oauthkit.authoring import catalogue_markdown
+
+        names = {r["name"] for r in rows}
+        print(catalogue_markdown([a for a in adapters() if a.name in names]), end="")
+        return 0
+    if not rows:
+        print(f"no adapter matches {args.search!r}; `oauthkit adapters` lists them all", file=sys.stderr)
+        return 1
+    print(text_table([{c: str(r[c] or "-") for c in ADAPTER_COLUMNS} for r in rows], ADAPTER_COLUMNS))
     return 0
+
+
+def text_table(rows: list[dict[str, str]], columns: list[str]) -> str:
+    """Left-aligned columns, a header line first (the last column is not padded)."""
+    widths = [max([len(c), *(len(r[c]) for r in rows)]) for c in columns]
+    lines = [[c for c in columns], *([r[c] for c in columns] for r in rows)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths[:-1], strict=True)) + "  " + line[-1]
+        for line in lines
+    )
 
 
 # ---- history ---------------------------------------------------------------------------------
@@ -256,7 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub = commands.add_parser("adapters", help="list the known adapters")
+    sub = commands.add_parser("adapters", help="list the known adapters (those matching SEARCH)")
+    sub.add_argument(
+        "search", nargs="?", default="", metavar="SEARCH", help="part of a name, title or docs URL"
+    )
+    sub.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
     sub.set_defaults(func=cmd_adapters)
 
     sub = commands.add_parser("demo", help="offline demo: five sandbox providers, live refreshes")

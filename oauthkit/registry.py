@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 _lock = threading.RLock()
 _adapters: dict[str, Adapter] = {}
-_shipped_loaded = False
+_shipped_loaded: set[str] = set()
+_shipped_index: dict[str, Path] | None = None
+_sources_loaded = False
 # Names two implicit sources both define: asking for one raises the error naming both.
 _clashes: dict[str, AdapterError] = {}
 ENTRY_POINT_GROUP = "oauthkit.adapters"
@@ -113,6 +115,7 @@ def _register(adapters: Iterable[Adapter], *, replace: bool) -> list[Adapter]:
     loaded = list(adapters)
     with _lock:
         for adapter in loaded:
+            _load_shipped(adapter.name)  # a name a shipped adapter has: they clash
             existing = _adapters.get(adapter.name)
             if existing is not None and not replace and existing.source != adapter.source:
                 raise _clash(
@@ -155,21 +158,61 @@ def _entry_point_adapters() -> Iterable[tuple[Adapter, str]]:
         yield adapter, how
 
 
-def _ensure_shipped() -> None:
-    global _shipped_loaded
+def _shipped_files() -> dict[str, Path]:
+    """The shipped adapter files by name: each is named after its adapter (a test sees to it),
+    so one can be loaded alone when it is asked for."""
+    global _shipped_index
+    if _shipped_index is None:
+        _shipped_index = {p.stem: p for p in module_files(shipped_folder())}
+    return _shipped_index
+
+
+def _load_shipped(name: str) -> None:
+    """Register the shipped adapter ``name`` if there is one and it is not loaded yet."""
+    path = _shipped_files().get(name)
+    if path is None or name in _shipped_loaded:
+        return
+    _shipped_loaded.add(name)  # first: registering it below comes back here
+    try:
+        _register([load_file(path)], replace=True)
+    except BaseException:
+        _shipped_loaded.discard(name)  # tried again next time
+        raise
+
+
+def _ensure_shipped(name: str | None = None) -> None:
+    """Load what start-up sources define: the user's adapter folders and plug-ins always (a
+    shipped adapter they also define is loaded first, so the clash is seen), the shipped
+    adapters one by one as they are asked for, or all of them when ``name`` is None."""
+    global _sources_loaded
     with _lock:
-        if not _shipped_loaded:
-            _register((load_file(p) for p in module_files(shipped_folder())), replace=True)
+        if not _sources_loaded:
             for path in _environment_files():
                 try:
                     adapter = load_file(path)
                 except OAuthKitError as exc:  # like a broken plug-in: the other adapters still load
                     warnings.warn(f"oauthkit: {exc}", RuntimeWarning, stacklevel=3)
                     continue
+                _load_shipped(adapter.name)
                 _register_implicit(adapter, f"oauthkit.load_adapters({str(path)!r}, replace=True)")
             for adapter, how in _entry_point_adapters():
+                _load_shipped(adapter.name)
                 _register_implicit(adapter, how)
-            _shipped_loaded = True  # only now: a failure above leaves it to be tried again
+            _sources_loaded = True  # only now: a failure above leaves it to be tried again
+        for wanted in _shipped_files() if name is None else (name,):
+            _load_shipped(wanted)
+
+
+def reset() -> None:
+    """Forget every registered adapter: the registry as a new process sees it, reading
+    ``OAUTHKIT_ADAPTERS`` and the plug-ins again on first use (a test helper)."""
+    global _shipped_index, _sources_loaded
+    with _lock:
+        _adapters.clear()
+        _clashes.clear()
+        _shipped_loaded.clear()
+        _shipped_index = None
+        _sources_loaded = False
 
 
 def _environment_files() -> list[Path]:
@@ -191,13 +234,13 @@ def load_adapters(path: str | os.PathLike[str], *, replace: bool = False) -> lis
 
 def register(adapter: Adapter | dict[str, Any], *, replace: bool = False) -> Adapter:
     """Register an adapter defined in code (a notebook cell, a test)."""
-    _ensure_shipped()
     obj = adapter if isinstance(adapter, Adapter) else Adapter.from_dict(adapter, source="<code>")
+    _ensure_shipped(obj.name)  # only the shipped one it could clash with
     return _register([obj], replace=replace)[0]
 
 
 def get_adapter(name: str) -> Adapter:
-    _ensure_shipped()
+    _ensure_shipped(name)
     with _lock:
         adapter = _adapters.get(name)
         known = sorted(_adapters)
@@ -205,6 +248,9 @@ def get_adapter(name: str) -> Adapter:
     if clash is not None:
         raise clash
     if adapter is None:
+        _ensure_shipped()  # every name, for the message
+        with _lock:
+            known = sorted(_adapters)
         raise ConfigError(
             f"unknown adapter {name!r}",
             hint=f"available: {', '.join(known)}; or oauthkit.load_adapters(path)",

@@ -244,3 +244,14 @@ def dot_server() -> Iterator[Server]:
         )
     finally:
         _stop(proc)
+
+
+@pytest.fixture
+def fresh_registry() -> Iterator[None]:
+    """The adapter registry as a new process sees it (it reads OAUTHKIT_ADAPTERS once, on first
+    use), and as a new process again afterwards: what the test registered does not leak."""
+    from oauthkit import registry
+
+    registry.reset()
+    yield
+    registry.reset()

@@ -237,13 +237,8 @@ def _readme_blocks() -> list[tuple[str, str]]:
 
 
 def test_readme_write_an_adapter_section_works(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fresh_registry: None
 ) -> None:
-    from oauthkit import registry
-
-    monkeypatch.setattr(registry, "_adapters", {})
-    monkeypatch.setattr(registry, "_clashes", {})
-    monkeypatch.setattr(registry, "_shipped_loaded", False)
     monkeypatch.chdir(tmp_path)
     blocks = _readme_blocks()
 

@@ -206,10 +206,12 @@ def test_dashboard_runs_live_in_jupyterlab(lab: Lab) -> None:
         try:
             page.set_default_timeout(30_000)
             # JupyterLab sometimes asks for a kernel when the notebook opens before the kernel specs
-            # have loaded; the one it preselects is the notebook's python3: accept it.
+            # have loaded; the one it preselects is the notebook's python3: accept it. The accept
+            # button reads "Select" in JupyterLab 4.x and "Select Kernel" in older ones.
             kernel_dialog = page.get_by_role("dialog").filter(has_text="Select Kernel")
             page.add_locator_handler(
-                kernel_dialog, lambda dialog: dialog.get_by_role("button", name="Select Kernel").click()
+                kernel_dialog,
+                lambda dialog: dialog.get_by_role("button", name=re.compile(r"^Select( Kernel)?$")).click(),
             )
             page.goto(f"{lab.url}/lab/tree/02_dashboard.ipynb?token={lab.token}")
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import venv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -160,15 +159,6 @@ def test_a_plugin_package_is_found_and_connects(tmp_path: Path) -> None:
 
 
 # ---- in this process: folders and the environment variable -------------------------------------
-@pytest.fixture
-def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The registry as a new process sees it (it reads OAUTHKIT_ADAPTERS once, on first use)."""
-    monkeypatch.setattr(registry, "_adapters", {})
-    monkeypatch.setattr(registry, "_clashes", {})
-    monkeypatch.setattr(registry, "_shipped_loaded", False)
-    yield
-
-
 def _adapter_file(folder: Path, name: str, title: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.py"

@@ -79,10 +79,18 @@ class Adapter:
             "url": self.request.url,
             "expiry": f"{expires.kind}:{expires.field}" if expires else "none",
             "rotates": self.rotation,
+            "refresh_expiry": self.refresh_expiry,
             "settings": ", ".join(s.name + ("" if s.required else "?") for s in self.settings),
             "first_tokens": self.first_tokens,
             "docs": self.docs,
         }
+
+    @property
+    def refresh_expiry(self) -> str:
+        """Where the answer says when the refresh token dies ("seconds:refresh_token_expires_in"),
+        or "-" when it does not say."""
+        spec = self.response.refresh_expires
+        return f"{spec.kind}:{spec.field}" if spec else "-"
 
     @property
     def first_tokens(self) -> str:
@@ -107,6 +115,8 @@ class Adapter:
             ("client auth", esc(r.client_auth)),
             ("expiry", esc(self.describe()["expiry"])),
             ("rotation", esc(self.rotation)),
+            ("refresh token expiry", esc(self.refresh_expiry)),
+            ("first tokens", esc(self.first_tokens or "by hand (a refresh token setting)")),
             ("settings", self._settings_html()),
             ("docs", display.link(self.docs)),
         ]

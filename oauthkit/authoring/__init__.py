@@ -9,13 +9,24 @@ their tests: the registry skips ``test_*.py``.
 will send and how it reads the answer, with warnings for risky choices and errors that name the
 file, the field and the fix. ``main(argv)`` is the command line (``python -m oauthkit.authoring
 check PATH``); ``add_subcommands`` wires the same into the ``oauthkit`` command.
+``catalogue_markdown(adapters)`` is the README's adapter table (``oauthkit adapters --markdown``).
 """
 
 from __future__ import annotations
 
+from ._catalogue import catalogue_markdown
 from ._check import AdapterReport, Report, check
 from ._command import add_subcommands, main
 from ._scaffold import new_adapter
 from ._words import describe
 
-__all__ = ["AdapterReport", "Report", "add_subcommands", "check", "describe", "main", "new_adapter"]
+__all__ = [
+    "AdapterReport",
+    "Report",
+    "add_subcommands",
+    "catalogue_markdown",
+    "check",
+    "describe",
+    "main",
+    "new_adapter",
+]
