@@ -12,6 +12,11 @@ https://www.rfc-editor.org/rfc/rfc6749#section-6
      "refresh_token": "tGzv3JOkF0XG5Qx2TlKWIA", "scope": "read"}
 
 Settings: token_url (the token endpoint), client_id, client_secret, auth_method and scope.
+- issuer: instead of token_url, RFC 8414 (https://www.rfc-editor.org/rfc/rfc8414#section-3):
+  the metadata at {issuer}/.well-known/oauth-authorization-server names token_endpoint and
+  authorization_endpoint (used for token_url and authorize_url unless those are set) and
+  token_endpoint_auth_methods_supported (auth_method chosen from it unless set). Fetched once per
+  process; without an issuer nothing is fetched.
 - auth_method: RFC 8414 names. client_secret_basic (the default; every server must accept it,
   section 2.3.1), client_secret_post (id and secret in the body) or none (a public client: the
   client_id alone in the body, no secret).
@@ -49,8 +54,19 @@ ADAPTER = {
     "name": "oauth2",
     "title": "OAuth 2.0 (RFC 6749)",
     "docs": "https://www.rfc-editor.org/rfc/rfc6749#section-6",
+    # RFC 8414 section 3: given an issuer, its metadata names token_url and authorize_url (and
+    # the client auth) unless they are set; without one, nothing is fetched
+    "discovery": "{issuer}/.well-known/oauth-authorization-server",
     "settings": {
-        "token_url": {"doc": "the token endpoint, e.g. https://auth.example.com/oauth/token"},
+        # inferred: optional, as an issuer's metadata (RFC 8414) can name it instead
+        "token_url": {
+            "required": False,
+            "doc": "the token endpoint, e.g. https://auth.example.com/oauth/token (or set issuer)",
+        },
+        "issuer": {
+            "required": False,
+            "doc": "RFC 8414: the issuer whose /.well-known/oauth-authorization-server names the endpoints",
+        },
         "client_id": {},
         # Section 2.1: only confidential clients have one; secret: inferred (a credential)
         "client_secret": {"required": False, "secret": True, "doc": "confidential clients only"},

@@ -16,7 +16,7 @@ from . import live, single_flight
 from .adapter import Adapter
 from .clients import OAuth2Session, async_httpx_client_class, httpx_client_class
 from .dialect import Dialect
-from .discovery import discover
+from .discovery import discover, discovery_enabled
 from .errors import ConfigError, OAuthKitError
 from .keeper import Keeper
 from .live import _listeners as _listeners  # the listeners, where tests look for them
@@ -400,7 +400,7 @@ def connect(
             hint="use letters, digits, '-' and '_'",
         )
     values = resolve(spec, name, settings, env_file)
-    if spec.discovery is not None:  # the issuer's metadata names the token endpoint and auth method
+    if discovery_enabled(spec, values):  # the issuer's metadata names the token endpoint and auth method
         found = discover(spec, name, values, timeout=timeout, insecure_ok=allow_insecure_http)
         values.update({key: value for key, value in found.items() if not values.get(key)})
     return Connection(

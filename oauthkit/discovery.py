@@ -39,6 +39,30 @@ class Issuer:
     required: bool  # the metadata says every authorization response carries iss
 
 
+def discovery_enabled(adapter: Adapter, settings: Mapping[str, str | None]) -> bool:
+    """Whether this connection discovers its endpoints: the adapter has a discovery URL and
+    every setting in it is set (the standard ``oauth2`` adapter discovers only given an issuer)."""
+    if adapter.discovery is None:
+        return False
+    return all(settings.get(ref) for ref in template_fields(adapter.discovery))
+
+
+def endpoint_settings(adapter: Adapter) -> dict[str, str]:
+    """The metadata field each setting takes its value from: ``token_endpoint`` fills the setting
+    the refresh URL is made of ("{token_url}"), ``authorization_endpoint`` the authorization URL's;
+    an adapter whose URLs are not one setting each uses the metadata names themselves."""
+
+    def whole(template: str | None, fallback: str) -> str:
+        refs = template_fields(template or "")
+        return refs[0] if len(refs) == 1 and template == "{" + refs[0] + "}" else fallback
+
+    authorize_url = adapter.authorize.url if adapter.authorize else None
+    return {
+        "token_endpoint": whole(adapter.request.url, "token_endpoint"),
+        "authorization_endpoint": whole(authorize_url, "authorization_endpoint"),
+    }
+
+
 def discovery_url(
     adapter: Adapter, connection: str, settings: Mapping[str, str | None], *, insecure_ok: bool
 ) -> str:
@@ -60,7 +84,7 @@ def issuer_of(
     """The issuer of a discovery adapter's connection (None for any other adapter): the one its
     metadata names, compared as RFC 9207 says (exactly); without a fetched document, the
     issuer setting, with or without a terminating "/" (the user may have written either)."""
-    if adapter.discovery is None:
+    if not discovery_enabled(adapter, settings):
         return None
     url = discovery_url(adapter, connection, settings, insecure_ok=insecure_ok)
     doc = _DISCOVERED.get(url)
@@ -86,7 +110,8 @@ def discover(
     # RFC 8414 section 3.3), whatever the adapter calls the setting.
     issuer = url.split("/.well-known/", 1)[0]
     method_setting = adapter.request.client_auth_setting
-    needed = [k for k in ("token_endpoint", method_setting) if k and adapter.setting(k) is not None]
+    into = endpoint_settings(adapter)
+    needed = [k for k in (into["token_endpoint"], method_setting) if k and adapter.setting(k) is not None]
     if needed and all(settings.get(k) for k in needed):
         return {}  # the user named the endpoint and the method: nothing to fetch (works offline)
 
@@ -145,7 +170,7 @@ def discover(
                         # The same rule as for a setting: the secrets would go where it points.
                         raise fail(
                             f"the document's {key} {problem}",
-                            f"set {adapter.env_name(key, connection)} yourself if you trust this "
+                            f"set {adapter.env_name(into[key], connection)} yourself if you trust this "
                             "issuer, or check the issuer setting",
                         )
             named = parsed.get("issuer")
@@ -155,10 +180,10 @@ def discover(
                     f"the document names issuer {named!r}", "set the issuer exactly as the server names it"
                 )
             doc = _DISCOVERED[url] = parsed
-    found = {"token_endpoint": str(doc["token_endpoint"])}
+    found = {into["token_endpoint"]: str(doc["token_endpoint"])}
     authorization = doc.get("authorization_endpoint")
     if isinstance(authorization, str) and authorization:
-        found["authorization_endpoint"] = authorization
+        found[into["authorization_endpoint"]] = authorization
     if method_setting is not None:
         supported = doc.get("token_endpoint_auth_methods_supported")
         chosen = settings.get(method_setting)

@@ -150,12 +150,15 @@ def endpoint_url(
     refs = template_fields(template)
     for ref in refs:
         if not values.get(ref):
+            # A setting discovery could fill (oauth2's token_url from an issuer's metadata): say so.
+            via = [f for f in template_fields(adapter.discovery or "") if f != ref]
+            alternative = f", or set {adapter.env_name(via[0], connection)} to discover it" if via else ""
             raise ConfigError(
                 f"missing setting {ref!r} for the {what}",
                 adapter=adapter.name,
                 connection=connection,
                 hint=f"set {adapter.env_name(ref, connection)} in .env or the environment, "
-                f"or pass {ref}=... to connect()",
+                f"or pass {ref}=... to connect(){alternative}",
             )
     url = template.format_map(values)
     problem = url_problem(url, insecure_ok=insecure_ok)

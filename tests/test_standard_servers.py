@@ -180,3 +180,28 @@ def test_auth_method_settings_are_checked_before_any_request() -> None:
     conn = oauthkit.connect("oauth2", auth_method="none", **common)
     assert conn.bridge.auth == "public"  # RFC 8414 "none": the client_id alone, in the body
     conn.close()
+
+
+@pytest.mark.parametrize("method", ["client_secret_post", "none"])
+def test_oauth2_given_an_issuer_discovers_rfc_8414_metadata(authlib_server: Server, method: str) -> None:
+    """The standard adapter with ``issuer`` instead of ``token_url``: the endpoint comes from
+    Authlib's server at /.well-known/oauth-authorization-server, the client auth from its list."""
+    client_id, secret = authlib_server.clients[method]
+    seed = authlib_server.authorize(client_id, secret, method)
+    settings: dict[str, Any] = {"client_id": client_id, "refresh_token": seed, "auth_method": method}
+    if secret:
+        settings["client_secret"] = secret
+    conn = oauthkit.connect(
+        "oauth2", store=f"memory://{uuid.uuid4().hex}", issuer=authlib_server.issuer, **settings
+    )
+    try:
+        assert conn.bridge.token_url == authlib_server.token_url
+        token = conn.refresh()
+        assert token.refresh_token not in (None, seed)
+        assert conn.session.get(authlib_server.api_url, timeout=10).status_code == 200
+    finally:
+        conn.close()
+    # Without an issuer and without token_url, the error names both ways out.
+    with pytest.raises(oauthkit.ConfigError, match="token_url") as info:
+        oauthkit.connect("oauth2", store="memory://no-url", client_id="x", refresh_token="y")
+    assert "OAUTH2_TOKEN_URL" in str(info.value.hint) and "OAUTH2_ISSUER" in str(info.value.hint)

@@ -247,6 +247,7 @@ def build(lifetime: int, issuer_holder: dict[str, str], iss: bool = False) -> Fl
         return server.create_authorization_response(grant=grant, grant_user=USER)
 
     @app.get("/.well-known/openid-configuration")
+    @app.get("/.well-known/oauth-authorization-server")  # RFC 8414 section 3: the same metadata
     def metadata() -> Any:
         issuer = issuer_holder["issuer"]
         COUNTS["discoveries"] += 1
