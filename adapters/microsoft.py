@@ -16,8 +16,10 @@ https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-fl
 
 What the page says, in short:
 - The tenant is a path segment: common, organizations, consumers or a tenant id/domain.
-- scope on refresh is optional, space separated, and must not widen what was first granted (with
-  several resources the token is for the first one's); sent only when the scope setting is set.
+- scope on refresh is space separated and must not widen what was first granted (with several
+  resources the token is for the first one's). The refresh table calls it optional, but clients
+  report refreshes refused without it (golang/oauth2 pull request 540; the Microsoft Q&A thread
+  https://learn.microsoft.com/en-us/answers/questions/192699/), so this adapter always sends it.
 - client_secret goes in the form body and only web apps and web APIs have one; native and
   single-page apps must not send it (they are public clients).
 - The answer carries a new refresh_token (only when offline_access was granted) which should
@@ -58,7 +60,13 @@ ADAPTER = {
         "client_id": {},
         # "required for web apps", "shouldn't be used in a native app"
         "client_secret": {"required": False, "secret": True, "doc": "web apps and web APIs only"},
-        "scope": {"required": False, "doc": "equal to or a subset of the scopes first granted"},
+        # inferred: always sent (see above); the default asks for every permission
+        # already consented for Microsoft Graph (".default"), the API notebook users call most,
+        # and offline_access for the next refresh token; set it to the granted scopes otherwise
+        "scope": {
+            "default": "offline_access https://graph.microsoft.com/.default",
+            "doc": "sent on every refresh: equal to or a subset of the scopes first granted",
+        },
     },
     "request": {
         "url": "{base_url}/{tenant}/oauth2/v2.0/token",
@@ -66,7 +74,7 @@ ADAPTER = {
         "encoding": "form",
         "client_auth": "body",
         "grant_type": "refresh_token",
-        "optional": ["scope"],
+        "required": ["scope"],  # inferred: sent on every refresh (see the docstring)
     },
     "response": {
         "access_token": "access_token",
@@ -83,8 +91,9 @@ ADAPTER = {
     "errors": {"invalid_grant_codes": ["invalid_grant", "interaction_required", "consent_required"]},
     "authorize": {
         "url": "{base_url}/{tenant}/oauth2/v2.0/authorize",
-        # offline_access: the refresh_token row; openid: the page's own example asks for it
-        "scope": "openid offline_access",
+        # offline_access: the refresh_token row; openid: the page's own example asks for it;
+        # inferred: Graph's .default, as the refresh default above, so both ask for the same
+        "scope": "openid offline_access https://graph.microsoft.com/.default",
         "pkce": "S256",
         "exchange": {"grant_type": "authorization_code"},
     },
