@@ -38,7 +38,8 @@ First tokens (conn.authorize()), the same page:
 - The authorization page must open in the user's browser, never an embedded webview.
 
 Choices where the pages are silent:
-- Endpoint: many integrations refresh at https://api.figma.com/v1/oauth/refresh instead; the
+- Endpoint: many integrations refresh at https://api.figma.com/v1/oauth/refresh instead, and
+  Figma's own OpenAPI (https://github.com/figma/rest-api-spec) still names it as refreshUrl; the
   page copy names /v1/oauth/token for both, and that is what is sent.
 - Lifetime: 90 days when expires_in is missing, the page's default.
 - Dead refresh token: not documented. Figma's token endpoint answers errors as

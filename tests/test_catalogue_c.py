@@ -104,10 +104,13 @@ def test_reddit_bad_client_credentials_are_not_a_dead_token() -> None:
 
 # ---- pinterest ----------------------------------------------------------------------------------
 NO_REFRESH_EXAMPLE["pinterest"] = (
-    "the OpenAPI description documents /oauth/token by schema only, with no request or answer "
-    "example (https://github.com/pinterest/api-description/blob/main/v5/openapi.yaml); the guide "
+    "no refresh request or answer is printed anywhere Pinterest documents it: the OpenAPI "
+    "description (release 5.23.0) gives /oauth/token and the OauthAccessTokenRequestRefresh and "
+    "OauthAccessTokenResponseRefresh schemas without a single example value "
+    "(https://github.com/pinterest/api-description/blob/main/v5/openapi.yaml); the guide "
     "(https://developers.pinterest.com/docs/getting-started/set-up-authentication-and-authorization/) "
-    "prints none either"
+    "and the generated client's docs/OauthApi.md (pinterest/pinterest-python-generated-api-client) "
+    "show an SDK call, no wire example"
 )
 
 
@@ -116,7 +119,9 @@ NO_REFRESH_EXAMPLE["ebay"] = (
     "the printed answer's access_token is elided with spaces ('v^1.1#i ... AjRV4yNjA='), which no "
     "token can hold, and the printed request's Basic credentials are the placeholder "
     "'<B64-encoded-oauth-credentials>', not Base64 "
-    "(https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html)"
+    "(https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html; its mirrors "
+    "entwickler.ebay.de and codesamples.codebase.ebay.com, KB 5075 and eBay's "
+    "ebay-oauth-nodejs-client README were searched too and print no other refresh answer)"
 )
 
 
@@ -167,7 +172,9 @@ NO_REFRESH_EXAMPLE["figma"] = (
     "the page prints only placeholders: 'Authorization: Basic <BASE64_ENCODED_CLIENT_ID_AND_SECRET>' "
     "is not Base64 and the answer's expires_in is '<EXPIRATION (in seconds)>', not a number "
     "(https://developers.figma.com/docs/rest-api/authentication, formerly "
-    "https://www.figma.com/developers/api#oauth2)"
+    "https://www.figma.com/developers/api#oauth2); Figma's OpenAPI "
+    "(https://github.com/figma/rest-api-spec, openapi/openapi.yaml) has no OAuth examples, only "
+    "tokenUrl /v1/oauth/token and refreshUrl /v1/oauth/refresh in its security schemes"
 )
 
 
@@ -175,15 +182,20 @@ NO_REFRESH_EXAMPLE["figma"] = (
 NO_REFRESH_EXAMPLE["notion"] = (
     "the page's request example is the SDK call for grant_type 'authorization_code', not a refresh, "
     "and its answer is generated placeholders (token_type '<string>') "
-    "(https://developers.notion.com/reference/refresh-a-token)"
+    "(https://developers.notion.com/reference/refresh-a-token, also as .md); the create-a-token "
+    "cURL is a code exchange with '<encoded-value>' Basic credentials, and the stored copies of "
+    "the authorization guide (https://developers.notion.com/guides/get-started/authorization) "
+    "could not be read as far as a refresh step"
 )
 
 
 # ---- asana --------------------------------------------------------------------------------------
 NO_REFRESH_EXAMPLE["asana"] = (
-    "no refresh request or answer example could be read: the stored page gives its quick reference "
-    "only, and the copy of the exchange table prints parameters without an example "
-    "(https://developers.asana.com/docs/oauth)"
+    "Asana prints no refresh example: the stored page gives its quick reference only "
+    "(https://developers.asana.com/docs/oauth), and the source of its earlier text "
+    "(https://github.com/Asana/developer-docs, source/includes/markdown/_auth.html.md) prints one "
+    "token request, for grant_type authorization_code, and one answer, the code exchange's (its "
+    "refresh_token is there only 'if exchanging a code')"
 )
 
 
@@ -193,14 +205,21 @@ NO_REFRESH_EXAMPLE["docusign"] = (
     "characters ('NWYxZTg4…………...TJkOGI2Yg==' is not Base64), and the printed answer is a "
     "code-exchange answer the page does not call the refresh answer's shape "
     "(https://www.docusign.com/blog/developers/authorization-code-grant-refresh-tokens; "
-    "https://developers.docusign.com/platform/auth/reference/obtain-access-token prints none)"
+    "https://developers.docusign.com/platform/auth/reference/obtain-access-token prints none); the "
+    "guide's 'Use refresh tokens' section "
+    "(https://developers.docusign.com/platform/auth/confidential-authcode-get-token), read only "
+    "through a copy, prints 'Basic BASE64_COMBINATION_OF_INTEGRATION_AND_SECRET_KEYS' and a cURL "
+    "with 'Basic MjMwNTQ2.....Y4MmM3YmYyNzZlOQ==', neither of them Base64, and no answer could be read"
 )
 
 
 # ---- x ------------------------------------------------------------------------------------------
 NO_REFRESH_EXAMPLE["x"] = (
-    "the page prints the refresh request (refresh_token, grant_type, client_id) but no answer to it "
-    "(https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code)"
+    "X prints refresh requests but no answer to any token request: the page's public-client request "
+    "(https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code) and the user "
+    "access token page's public and confidential (Basic, no client_id) requests "
+    "(https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token); the "
+    "docs' source (https://github.com/xdevplatform/docs) has no refresh answer either"
 )
 
 
