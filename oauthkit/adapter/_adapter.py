@@ -9,11 +9,13 @@ from typing import Any
 from .. import display
 from ._spec import (
     AuthorizeSpec,
+    DeviceSpec,
     ErrorSpec,
     LoginSpec,
     RequestSpec,
     ResponseHook,
     ResponseSpec,
+    RevokeSpec,
     Rotation,
     Setting,
 )
@@ -47,6 +49,8 @@ class Adapter:
     discovery: str | None = None
     authorize: AuthorizeSpec | None = None
     login: LoginSpec | None = None
+    device: DeviceSpec | None = None
+    revoke: RevokeSpec | None = None
 
     # ---- derived facts (pure) -------------------------------------------------------------
     def setting(self, name: str) -> Setting | None:
@@ -94,10 +98,16 @@ class Adapter:
 
     @property
     def first_tokens(self) -> str:
-        """How the first tokens are obtained: "code+S256", "code", "login" or "" (by hand)."""
+        """How the first tokens are obtained: "code+S256", "code", "device", "login",
+        several joined by ", ", or "" (by hand)."""
+        flows = []
         if self.authorize is not None:
-            return "code" + (f"+{self.authorize.pkce}" if self.authorize.pkce else "")
-        return "login" if self.login is not None else ""
+            flows.append("code" + (f"+{self.authorize.pkce}" if self.authorize.pkce else ""))
+        if self.device is not None:
+            flows.append("device")
+        if self.login is not None:
+            flows.append("login")
+        return ", ".join(flows)
 
     def __repr__(self) -> str:
         r = self.request

@@ -11,11 +11,13 @@ from typing import Any, get_args
 
 from ._adapter import Adapter
 from ._spec import (
+    DEVICE_GRANT_TYPE,
     EXCHANGE_GRANT_TYPE,
     LOGIN_GRANT_TYPE,
     AuthorizeSpec,
     ClientAuth,
     ClientAuthKind,
+    DeviceSpec,
     Encoding,
     ErrorSpec,
     Expiry,
@@ -25,11 +27,12 @@ from ._spec import (
     PkceMethod,
     RequestSpec,
     ResponseSpec,
+    RevokeSpec,
     Rotation,
     Setting,
     TimestampFormat,
 )
-from ._validate import _EXCHANGE_INHERITS, _LOGIN_INHERITS
+from ._validate import _EXCHANGE_INHERITS, _LOGIN_INHERITS, _REVOKE_INHERITS
 
 # Where a default is a rule the validator applies rather than a value a field holds.
 _RULES: dict[tuple[type[Any], str], str] = {
@@ -105,6 +108,20 @@ def _first_token_rows(prefix: str, inherits: tuple[str, ...], grant: str | None)
     return rows
 
 
+def _revoke_rows() -> list[str]:
+    """The revocation request: a RequestSpec whose keys sit at ``revoke.`` beside its own."""
+    rows = []
+    for f in dataclasses.fields(RequestSpec):
+        if f.name in _REVOKE_INHERITS:
+            default = "the refresh request's"
+        elif f.name == "grant_type":
+            default = _show(None)
+        else:
+            default = _default(RequestSpec, f)
+        rows.append(f"| `revoke.{f.name}` | {_type(f)} | {default} |")
+    return rows
+
+
 def format_table() -> str:
     """Every key of an adapter dict with its type and default (Markdown), then the allowed values."""
     lines = ["| key | type | default |", "|---|---|---|"]
@@ -118,6 +135,10 @@ def format_table() -> str:
     lines += _first_token_rows("authorize.exchange.", _EXCHANGE_INHERITS, EXCHANGE_GRANT_TYPE)
     lines += _rows("login.", LoginSpec, without=("exchange",))
     lines += _first_token_rows("login.", _LOGIN_INHERITS, LOGIN_GRANT_TYPE)
+    lines += _rows("device.", DeviceSpec, without=("poll",))
+    lines += _first_token_rows("device.poll.", _EXCHANGE_INHERITS, DEVICE_GRANT_TYPE)
+    lines += _rows("revoke.", RevokeSpec, without=("request",))
+    lines += _revoke_rows()
     lines += ["", "| type | values |", "|---|---|"]
     bar = " \\| "  # a | inside a Markdown table cell
     for name, alias in _ALIASES.items():

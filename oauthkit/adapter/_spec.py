@@ -46,6 +46,17 @@ CLIENT_AUTH_METHODS: dict[str, ClientAuthKind] = {
 WIRE_NAMES = ("grant_type", "refresh_token", "client_id", "client_secret", "scope")
 # ... and a code exchange (a provider may call the code ``authorization_code``).
 EXCHANGE_WIRE_NAMES = ("grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret")
+# RFC 8628 section 3.4: the grant a device flow's token request sends unless the adapter says.
+DEVICE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
+# The device authorization answer's fields (RFC 8628 section 3.2), renamable per provider.
+DEVICE_FIELDS = (
+    "device_code",
+    "user_code",
+    "verification_uri",
+    "verification_uri_complete",
+    "expires_in",
+    "interval",
+)
 # The grant a first-token request sends when it does not say (the refresh request's default is
 # RequestSpec.grant_type): RFC 6749 section 4.1.3 for a code exchange; a login has no standard one.
 EXCHANGE_GRANT_TYPE = "authorization_code"
@@ -210,6 +221,34 @@ class AuthorizeSpec:
     scope: str | None = None
     pkce: PkceMethod | None = "S256"  # None: the provider documents no PKCE
     extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeviceSpec:
+    """The device authorization grant (RFC 8628): where the device code is asked for (``url``,
+    with ``scope``), how the answer names its fields (``fields``: RFC name -> the provider's),
+    the polling interval when the answer gives none, and the token request that polls."""
+
+    url: str
+    poll: TokenRequest
+    scope: str | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+    interval: float = 5.0  # RFC 8628 section 3.2: "If no value is provided, clients MUST use 5"
+
+    def field_name(self, name: str) -> str:
+        return self.fields.get(name, name)
+
+
+@dataclass(frozen=True)
+class RevokeSpec:
+    """Token revocation (RFC 7009, or a provider's own): the request (``request.url``; its
+    client auth, encoding and method inherit the refresh request's), the parameter holding the
+    token (``token_param``) and its type hint, and whether the access token is revoked too."""
+
+    request: RequestSpec
+    token_param: str = "token"
+    hint_param: str | None = "token_type_hint"
+    access_token: bool = False
 
 
 @dataclass(frozen=True)
