@@ -13,19 +13,27 @@ What the page establishes:
   again.
 - LinkedIn may revoke either token at any time; the app must then fall back to the normal flow.
 
-NO REFRESH EXAMPLE: every stored copy of the page stops in "Step 1" (its sample response is cut
-after the first field), so "Step 2", the refresh request and answer, could not be read; the
-contract test file records this (NO_REFRESH_EXAMPLE) instead of inventing one.
+The refresh (Step 2, read through a Markdown copy of the page):
+
+    POST https://www.linkedin.com/oauth/v2/accessToken
+    Content-Type: application/x-www-form-urlencoded
+    grant_type=refresh_token&refresh_token=AQQOMeCI...&client_id=861hhm46p48to2&client_secret=gPecS7yqHkyyShvR
+
+    {"access_token": "BBBB2kXI...", "expires_in": 86400, "refresh_token": "AQWAft_W...",
+     "refresh_token_expires_in": 439200, "scope": "r_basicprofile"}
+
+- The refresh token comes back unchanged, with its remaining life (439200 here, 525600 at Step 1).
+- The page's error table: HTTP 400 invalid_request "The provided authorization grant or refresh
+  token is invalid, expired or revoked" means "reauthenticate the member". LinkedIn uses
+  invalid_request, not RFC 6749's invalid_grant, so the text is what marks a dead refresh token;
+  the other invalid_request rows (a missing parameter) are client mistakes. The table prints no
+  JSON body: the text is looked for in error_description, RFC 6749's field.
 
 Choices where the readable pages are silent:
-- POST https://www.linkedin.com/oauth/v2/accessToken, a form body with grant_type=refresh_token,
-  refresh_token, client_id and client_secret: the endpoint and credential style of LinkedIn's own
-  Authorization Code Flow page
-  (https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow).
 - The answer is read with the page's field names: access_token, expires_in, refresh_token,
   refresh_token_expires_in (seconds), scope. A refresh_token that comes back replaces ours.
-- A dead refresh token: 400 {"error": "invalid_grant", "error_description": "Token has been
-  expired or revoked."}, as reported by third parties
+- invalid_grant is kept as a dead-token code too: third parties report 400 {"error":
+  "invalid_grant", "error_description": "Token has been expired or revoked."}
   (https://nango.dev/blog/linkedin-oauth-refresh-token-invalid-grant).
 - Authorization: https://www.linkedin.com/oauth/v2/authorization; the member accepts all the
   scopes asked for or none. Which scopes an app may ask for depends on the products it has been
@@ -45,11 +53,10 @@ ADAPTER = {
         "client_secret": {"secret": True},  # inferred: a credential, never logged or shown
     },
     "request": {
-        # The Authorization Code Flow page's token endpoint (Step 2 of this page was unreadable)
-        "url": "{base_url}/oauth/v2/accessToken",
+        "url": "{base_url}/oauth/v2/accessToken",  # Step 2
         "method": "POST",
-        "encoding": "form",  # inferred: the code exchange's encoding on the same endpoint
-        "client_auth": "body",  # inferred: the code exchange sends client_id and client_secret so
+        "encoding": "form",  # Step 2: x-www-form-urlencoded, parameters in the request body
+        "client_auth": "body",  # Step 2: client_id and client_secret among the parameters
         "grant_type": "refresh_token",
     },
     "response": {
@@ -58,10 +65,13 @@ ADAPTER = {
         "refresh_expires": {"field": "refresh_token_expires_in", "kind": "seconds"},
         "default_lifetime": 5184000,  # "access tokens are valid for 60 days"
     },
-    # inferred: the page does not say whether the refresh token string changes; a new one is
-    # taken when it comes back, ours kept otherwise
+    # Step 2's answer returns the same refresh token; a new one is taken if one ever comes back
     "rotation": "if_present",
-    # errors: RFC 6749's invalid_grant (the default), as third parties report it.
+    "errors": {
+        # third parties report invalid_grant; the page's own table uses invalid_request + this text
+        "invalid_grant_codes": ["invalid_grant"],
+        "invalid_grant_messages": ["refresh token is invalid, expired or revoked"],
+    },
     # The Authorization Code Flow page, not the refresh page:
     "authorize": {
         "url": "{base_url}/oauth/v2/authorization",

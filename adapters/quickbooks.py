@@ -19,16 +19,20 @@ What Intuit's pages establish:
 - The company id (realmId) comes back on the authorization redirect, next to code and state, and
   never in a token answer.
 
-NO REFRESH EXAMPLE: the stored copies of the main OAuth 2.0 page end after its SDK install
-snippets, so its refresh request and answer blocks could not be read; the contract test file
-records this (NO_REFRESH_EXAMPLE) instead of inventing one.
+The refresh (Step 15 of the OAuth 2.0 page, read through a Markdown copy of it):
+
+    POST /oauth2/v1/tokens/bearer  Accept: application/json
+    Authorization: Basic UTM0dVBvRDIw...  Content-Type: application/x-www-form-urlencoded
+    grant_type=refresh_token&refresh_token=Q311488394272qbajGfLBwGmVsbF6VoNpUKaIO5oL49aXLVJUB
+
+    {"token_type": "bearer", "expires_in": 3600, "refresh_token": "Q3114883...",
+     "x_refresh_token_expires_in": 15551893, "access_token": "eJlbmMiOiJBMTI4Q0JDLUhTMjU2..."}
+
+- HTTP Basic client authentication, a form body with RFC 6749's names, no scope; the answer's
+  x_refresh_token_expires_in is the refresh token's remaining life in seconds. The page's
+  example answer returns the same refresh token.
 
 Choices where the pages are silent:
-- Client authentication: HTTP Basic. Both methods are listed by the discovery document; Intuit's
-  own SDKs (e.g. intuit/oauth-jsclient) send Basic.
-- Form body with grant_type=refresh_token and refresh_token, RFC 6749's names; no scope.
-- The answer's fields (access_token, refresh_token, token_type, expires_in and
-  x_refresh_token_expires_in, seconds each) are those of Intuit's own client library typings.
 - A dead refresh token: 400 {"error": "invalid_grant"} ("Token invalid", "Token has been
   expired or revoked." in reports such as https://github.com/intuit/oauth-jsclient/issues/128).
 - Rotation: the refresh token's value may change on a refresh and the old one then stops working

@@ -1,26 +1,33 @@
 """Slack — Using token rotation (granular bot and user tokens), refreshed with oauth.v2.access.
 
 https://docs.slack.dev/authentication/using-token-rotation
-(the method reference: https://docs.slack.dev/reference/methods/oauth.v2.access)
+(formerly https://api.slack.com/authentication/rotation; the method reference:
+https://docs.slack.dev/reference/methods/oauth.v2.access)
 
-    POST https://slack.com/api/oauth.v2.access
-    grant_type=refresh_token&refresh_token=xoxe-1-...   (client credentials: HTTP Basic or body)
+    POST /api/oauth.v2.access  HOST slack.com
+    Content-Type: application/x-www-form-urlencoded
+    client_id=60503450.61416  client_secret=8bc5fc53901afc11c
+    grant_type=refresh_token  refresh_token=xoxe-1-...
 
-    {"ok": true, "app_id": "...", "access_token": "xoxe.xoxb-...", "refresh_token": "xoxe-1-...",
-     "expires_in": 43200, "token_type": "bot", "scope": "...", "bot_user_id": "...",
-     "team": {"id": "...", "name": "..."}, "enterprise": null, "is_enterprise_install": false}
+    {"ok": true, "access_token": "xoxe.xoxb-1-...", "expires_in": 43200,
+     "refresh_token": "xoxe-1-...", "token_type": "bot", "scope": "commands,incoming-webhook",
+     "bot_user_id": "U123456", "app_id": "A123456", "team": {"name": ..., "id": "T123456"},
+     "enterprise": {"name": ..., "id": "E12345678"}}
 
-(The answer's field list is the Slack SDK's OAuthV2TokenRefreshResponse type,
-https://docs.slack.dev/tools/node-slack-sdk/reference/oauth/interfaces/OAuthV2TokenRefreshResponse;
-the rotation page's own example could not be read.)
+(The request is the rotation guide's "Refresh a token" sample; the guide prints the refresh
+answer only as its new fields, expires_in and refresh_token, "mentioned earlier" in the
+oauth.v2.exchange sample, which is the answer shown here. Read through a crawled copy of the
+api.slack.com page: the docs.slack.dev copies held only its opening.)
 
 What the pages say, in short:
 - Refresh tokens exist only for apps with token rotation turned on; access tokens then expire
   every 12 hours (expires_in 43200) instead of never.
 - Refreshing is oauth.v2.access with grant_type=refresh_token and the refresh token, as a form
-  (or JSON) body. The client credentials go in HTTP Basic, which the method page asks for in
-  preference to client_id/client_secret parameters.
-- Every refresh revokes the refresh token used and returns the next one.
+  body, with client_id and client_secret among the parameters: the guide's sample sends them so
+  and says they "are still required for this call". (The method page also accepts HTTP Basic;
+  the refresh sample does not use it.)
+- Every refresh returns the next refresh token; the one used "is revoked after a short grace
+  period". At most 2 access tokens are active at once.
 - Every Web API answer is HTTP 200 with an "ok" flag; a failure is {"ok": false, "error": "..."},
   and callers are told to check ok every time. An "error" field in a 200 answer is read as one.
 - token_type is "bot" or "user": which kind of Slack token this is, not an HTTP scheme (both are
@@ -61,8 +68,8 @@ ADAPTER = {
         "url": "{base_url}/api/oauth.v2.access",
         "method": "POST",
         "encoding": "form",
-        # The method page prefers HTTP Basic over client_id/client_secret parameters
-        "client_auth": "basic",
+        # The rotation guide's refresh sample: client_id and client_secret in the form body
+        "client_auth": "body",
         "grant_type": "refresh_token",
     },
     "response": {

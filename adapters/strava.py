@@ -12,9 +12,20 @@ What Strava's pages establish:
 - Web apps send the user to https://www.strava.com/oauth/authorize; the redirect carries the
   code and the scopes the athlete actually accepted, which apps should check.
 
-NO REFRESH EXAMPLE: the guide has a "Refreshing Expired Access Tokens" section, but every stored
-copy of the page stops after "Requesting Access", so its request and answer could not be read;
-the contract test file records this (NO_REFRESH_EXAMPLE) instead of inventing one.
+The guide's "Refreshing Expired Access Tokens" (read through a plain-text copy of the page):
+
+    curl -X POST https://www.strava.com/api/v3/oauth/token \\
+      -d client_id=ReplaceWithClientID -d client_secret=ReplaceWithClientSecret \\
+      -d grant_type=refresh_token -d refresh_token=ReplaceWithRefreshToken
+
+    {"token_type": "Bearer", "access_token": "a9b723...", "expires_at": 1568775134,
+     "expires_in": 20566, "refresh_token": "b5c569..."}
+
+- The prose names POST https://www.strava.com/oauth/token, the curl /api/v3/oauth/token; the
+  adapter keeps the prose's path (base_url https://www.strava.com/api/v3 gives the curl's).
+- Access tokens expire six hours after they are created; "every time you get a new access
+  token, we return a new refresh token as well", which may be the same string; once a new one
+  is returned the older one is invalidated immediately.
 
 Choices where the readable pages are silent (third-party guides fill them in):
 - POST https://www.strava.com/oauth/token with a form body: client_id, client_secret,
