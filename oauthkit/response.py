@@ -249,6 +249,8 @@ def _parts(path: str) -> tuple[str, ...]:
 
 
 def _field(payload: Any, path: str) -> Any:
+    if "." not in path:  # most paths are one key
+        return payload.get(path) if isinstance(payload, dict) else None
     node = payload
     for part in _parts(path):
         if not isinstance(node, dict) or part not in node:
