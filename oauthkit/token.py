@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import time
 from datetime import datetime, timezone
-from functools import cached_property
 from typing import Any
 
 from . import display
@@ -48,9 +47,7 @@ class Token:
     id_token: str | None = None
     refresh_expires_at: datetime | None = None
 
-    # Cached: a refresh reads the lifetime and the fingerprint for its log row, its log line and
-    # its checks; the fields they derive from never change (frozen).
-    @cached_property
+    @property
     def lifetime(self) -> float | None:
         """Seconds granted by the provider, counted from when the request was sent."""
         if self.expires_at is None:
@@ -64,7 +61,7 @@ class Token:
             return None
         return self.expires_at.timestamp() - time.time()
 
-    @cached_property
+    @property
     def fingerprint(self) -> str:
         return fingerprint(self.access_token)
 
