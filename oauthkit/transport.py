@@ -112,8 +112,8 @@ class _Watchdog:
     def arm(self, watch: _Watch) -> None:
         with self._cond:
             heap = self._heap
-            # Answers read in time leave closed entries on top; dropped here, the heap stays as
-            # small as the answers in flight instead of every request of the last deadline.
+            # Answers read in time leave closed entries on top; dropped here, the heap holds about
+            # the answers in flight, not every request armed within the last deadline.
             while heap and heap[0][2].closed:
                 heapq.heappop(heap)
             heapq.heappush(heap, (watch.deadline.at, next(self._seq), watch))
