@@ -56,6 +56,8 @@ class Dialect:
         self.settings = dict(settings)
         self.connection = connection
         self.insecure_ok = insecure_ok
+        # The refresh request's fixed part, for the (spec, client auth) it was built for.
+        self._refresh_fixed: tuple[RequestSpec, str, _Fixed] | None = None
 
     def url(self, template: str, what: str) -> str:
         """One of this connection's endpoints, checked (the plain-http rule included)."""
@@ -128,12 +130,40 @@ class Dialect:
 
     def build(self, spec: RequestSpec, auth: str, url: str, params: Sequence[tuple[str, str]]) -> WireRequest:
         """Steps 1 to 4 of the module docstring, for any request; ``params`` in oauthkit's names."""
-        wire: list[tuple[str, str]] = []
+        fixed = self._fixed(spec, auth)
+        named = [(spec.wire(name), value) for name, value in params]
+        headers = dict(fixed.headers)
+        if spec.encoding == "query":
+            wire = [*fixed.head, *named, *fixed.tail]
+            return WireRequest(spec.method, add_params_to_uri(url, wire), headers, b"")
+        if spec.encoding == "json":
+            body = json.dumps(dict([*fixed.head, *named, *fixed.tail])).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        else:
+            # urlencode() of the whole list, its fixed pairs encoded once per connection.
+            parts = (fixed.form_head, urlencode(named), fixed.form_tail)
+            body = "&".join(part for part in parts if part).encode("ascii")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Content-Length"] = str(len(body))
+        return WireRequest(spec.method, url, headers, body)
+
+    def _fixed(self, spec: RequestSpec, auth: str) -> _Fixed:
+        """What a request sends besides its own parameters; kept for the refresh request, which
+        every refresh builds again from the same spec, settings and client auth."""
+        cached = self._refresh_fixed
+        if cached is not None and cached[0] is spec and cached[1] == auth:
+            return cached[2]
+        fixed = self._fixed_parts(spec, auth)
+        if spec is self.adapter.request:
+            self._refresh_fixed = (spec, auth, fixed)
+        return fixed
+
+    def _fixed_parts(self, spec: RequestSpec, auth: str) -> _Fixed:
+        head: list[tuple[str, str]] = []
         if spec.grant_type is not None:
-            wire.append((spec.wire("grant_type"), spec.grant_type))
-        wire.extend((spec.wire(name), value) for name, value in params)
+            head.append((spec.wire("grant_type"), spec.grant_type))
         values = self.template_values()
-        wire.extend((key, tmpl.format_map(values)) for key, tmpl in spec.extra.items())
+        tail = [(key, tmpl.format_map(values)) for key, tmpl in spec.extra.items()]
 
         headers = {"Accept": "application/json"}
         headers.update((key, tmpl.format_map(values)) for key, tmpl in spec.headers.items())
@@ -144,20 +174,22 @@ class Dialect:
             raw = f"{client_id}:{secret or ''}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
         elif auth in ("body", "public"):  # public: RFC 8414 "none", the client_id alone
-            wire.append((spec.wire("client_id"), client_id))
+            tail.append((spec.wire("client_id"), client_id))
             if secret and auth == "body":
-                wire.append((spec.wire("client_secret"), secret))
+                tail.append((spec.wire("client_secret"), secret))
+        return _Fixed(tuple(head), tuple(tail), tuple(headers.items()), urlencode(head), urlencode(tail))
 
-        if spec.encoding == "query":
-            return WireRequest(spec.method, add_params_to_uri(url, wire), headers, b"")
-        if spec.encoding == "json":
-            body = json.dumps(dict(wire)).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        else:
-            body = urlencode(wire).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        headers["Content-Length"] = str(len(body))
-        return WireRequest(spec.method, url, headers, body)
+
+@dataclass(frozen=True)
+class _Fixed:
+    """A request's pairs before and after its parameters (grant type; extras and client
+    credentials), its headers, and both pair lists form-encoded."""
+
+    head: tuple[tuple[str, str], ...]
+    tail: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
+    form_head: str
+    form_tail: str
 
 
 __all__ = ["Dialect", "WireRequest"]

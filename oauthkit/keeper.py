@@ -307,14 +307,15 @@ class Keeper:
                 "again; fix the store (disk space, permissions, Redis) before this kernel stops",
             ) from None
         self.record = record
-        log.info(
-            "%s refreshed (%s): access %s, lifetime %s s, rotated %s",
-            self.key,
-            trigger,
-            token.fingerprint,
-            None if token.lifetime is None else round(token.lifetime),
-            rotated,
-        )
+        if log.isEnabledFor(logging.INFO):  # its arguments cost more than the check, every refresh
+            log.info(
+                "%s refreshed (%s): access %s, lifetime %s s, rotated %s",
+                self.key,
+                trigger,
+                token.fingerprint,
+                None if token.lifetime is None else round(token.lifetime),
+                rotated,
+            )
         self.notify(event)
         return token
 

@@ -68,8 +68,15 @@ def redact_params(text: str) -> str:
     return _PARAM.sub(swap, text)
 
 
+# Characters that no percent-encoding below changes (RFC 3986 unreserved): most tokens are only
+# these, and then all their spellings are the raw one.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def _forms(secret: str) -> set[str]:
     """The spellings a secret takes in text: raw, and percent-encoded as URLs and forms write it."""
+    if _UNRESERVED.fullmatch(secret):
+        return {secret}  # a refresh adds two new tokens: skip three quote() calls for each
     return {secret, quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret, safe="/")}
 
 
@@ -85,7 +92,8 @@ class Redactor:
             _redactors.add(self)
 
     def add(self, *secrets: str | None) -> None:
-        fresh = [s for s in secrets if s and s not in self._labels]
+        # dict.fromkeys: a refresh passes the new refresh token twice (record and token)
+        fresh = [s for s in dict.fromkeys(secrets) if s and s not in self._labels]
         if not fresh:
             return
         with self._lock:

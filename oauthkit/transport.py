@@ -107,15 +107,20 @@ class _Watchdog:
         self._heap: list[tuple[float, int, _Watch]] = []
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
+        self._wakes_at = float("inf")  # when the sleeping thread looks at the heap again
 
     def arm(self, watch: _Watch) -> None:
         with self._cond:
-            entry = (watch.deadline.at, next(self._seq), watch)
-            heapq.heappush(self._heap, entry)
+            heap = self._heap
+            # Answers read in time leave closed entries on top; dropped here, the heap holds about
+            # the answers in flight, not every request armed within the last deadline.
+            while heap and heap[0][2].closed:
+                heapq.heappop(heap)
+            heapq.heappush(heap, (watch.deadline.at, next(self._seq), watch))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="oauthkit-deadlines", daemon=True)
                 self._thread.start()
-            elif self._heap[0] is entry:  # earlier than what the thread sleeps towards
+            elif watch.deadline.at < self._wakes_at:  # earlier than what the thread sleeps towards
                 self._cond.notify()
 
     def _run(self) -> None:
@@ -124,11 +129,13 @@ class _Watchdog:
                 while self._heap and self._heap[0][2].closed:
                     heapq.heappop(self._heap)
                 if not self._heap:
+                    self._wakes_at = float("inf")
                     self._cond.wait()
                     continue
                 at, _, watch = self._heap[0]
                 wait = at - time.monotonic()
                 if wait > 0:
+                    self._wakes_at = at
                     self._cond.wait(wait)
                     continue
                 heapq.heappop(self._heap)

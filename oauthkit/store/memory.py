@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, Record, Store, _Unchecked, check_replaces
+
+# Every field in declaration order: ``Event(*_values(e))`` is ``dataclasses.replace(e)`` without
+# its per-call walk over the fields (a copy per refresh, so the caller cannot edit a stored row).
+_values: Callable[[Event], tuple[Any, ...]] = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(Event))
+)
+
+
+def _copy(event: Event) -> Event:
+    if type(event) is not Event:  # a subclass may have fields of its own
+        return dataclasses.replace(event)
+    return Event(*_values(event))
 
 
 class MemoryStore(Store):
@@ -38,11 +52,11 @@ class MemoryStore(Store):
         with self._guard:
             check_replaces(self._records.get(key), replaces)
             self._records[key] = record
-            self._events.extend(dataclasses.replace(e) for e in events)
+            self._events.extend(map(_copy, events))
 
     def append(self, events: Sequence[Event]) -> None:
         with self._guard:
-            self._events.extend(dataclasses.replace(e) for e in events)
+            self._events.extend(map(_copy, events))
 
     def events(self, key: Key | None = None) -> list[Event]:
         with self._guard:
