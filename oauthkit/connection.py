@@ -10,7 +10,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
 from . import live, single_flight
 from .adapter import Adapter
@@ -31,7 +31,7 @@ from .token import Token, default_leeway
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .first_tokens import AuthorizationRequest
+    from .first_tokens import AuthorizationRequest, DeviceCode, DevicePending
 
 log = logging.getLogger("oauthkit")
 
@@ -182,62 +182,54 @@ class Connection:
         return async_httpx_client_class()(self, self._bridge, self.leeway, **kwargs)
 
     # ---- first tokens: delegated to oauthkit/authorize.py ------------------------------------
-    @overload
-    def authorize(self, redirected_url: str) -> Token: ...
-    @overload
-    def authorize(
-        self,
-        redirected_url: None = None,
-        *,
-        redirect_uri: str | None = None,
-        scope: str | None = None,
-        params: Mapping[str, str] | None = None,
-        listen: Literal[True] = True,
-        open_browser: bool | Callable[[str], object] = False,
-        timeout: float = 300.0,
-    ) -> Token: ...
-    @overload
-    def authorize(
-        self,
-        redirected_url: None = None,
-        *,
-        redirect_uri: str | None = None,
-        scope: str | None = None,
-        params: Mapping[str, str] | None = None,
-        listen: Literal[False],
-        open_browser: bool | Callable[[str], object] = False,
-        timeout: float = 300.0,
-    ) -> AuthorizationRequest: ...
     def authorize(
         self,
         redirected_url: str | None = None,
         *,
+        flow: str | None = None,
         redirect_uri: str | None = None,
         scope: str | None = None,
         params: Mapping[str, str] | None = None,
         listen: bool = True,
         open_browser: bool | Callable[[str], object] = False,
-        timeout: float = 300.0,
-    ) -> Token | AuthorizationRequest:
-        """Obtain the first tokens with the authorization code grant (state, PKCE) and store them.
+        on_code: Callable[[DeviceCode], object] | None = None,
+        wait: bool = True,
+        timeout: float | None = None,
+    ) -> Token | AuthorizationRequest | DevicePending:
+        """Obtain the first tokens and store them; returns the Token (or a pending handle).
 
-        ``conn.authorize()`` shows the authorization link, receives the redirect on a one-shot
-        server on 127.0.0.1 and returns the Token. ``conn.authorize(listen=False)`` only returns
-        the link (remote notebooks); after approving, paste the address the browser ended on:
-        ``conn.authorize("http://127.0.0.1:8765/callback?code=...&state=...")``. The options are
-        described in ``oauthkit.first_tokens.authorize``.
+        ``flow``: "loopback" (the redirect comes to a one-shot server on 127.0.0.1), "paste"
+        (returns the ``AuthorizationRequest`` with its link; then
+        ``conn.authorize("<the address the browser ended on>")``), "device" (RFC 8628: a code to
+        enter on any device; ``on_code(code)`` or a notebook panel shows it; ``wait=False``
+        returns a ``DevicePending`` with ``.done``, ``.result()``, ``.cancel()``), or None:
+        loopback on a local kernel, else device when the adapter has it, else paste
+        (``oauthkit.first_tokens.choose``; ``OAUTHKIT_FLOW`` overrides). ``listen=False`` is the
+        older spelling of ``flow="paste"``. The other options: ``oauthkit.first_tokens.authorize``.
         """
-        from .first_tokens import authorize
+        from .first_tokens import authorize, authorize_device, choose_flow
 
+        if redirected_url is not None:
+            return authorize(self, redirected_url)
+        if flow is None:
+            flow = "paste" if not listen else choose_flow(self.adapter)
+        if flow == "device":
+            return authorize_device(self, scope=scope, on_code=on_code, wait=wait, timeout=timeout)
+        if flow not in ("loopback", "paste"):
+            raise ConfigError(
+                f"unknown flow {flow!r}",
+                adapter=self.adapter.name,
+                connection=self.name,
+                hint="use flow='loopback', 'paste' or 'device' (or None to choose)",
+            )
         return authorize(
             self,
-            redirected_url,
             redirect_uri=redirect_uri,
             scope=scope,
             params=params,
-            listen=listen,
+            listen=flow == "loopback",
             open_browser=open_browser,
-            timeout=timeout,
+            timeout=300.0 if timeout is None else timeout,
         )
 
     def login(self, **credentials: str) -> Token:

@@ -91,6 +91,12 @@ def read_token(answer: Answer, ctx: Context) -> Token:
     return _token_from(payload, answer, ctx)
 
 
+def answer_error(answer: Answer, ctx: Context) -> str | None:
+    """The error code an answer carries (at the adapter's ``code_field``, in any status), or None:
+    what a polling flow needs to tell "not yet" from "never" (RFC 8628 section 3.5)."""
+    return _error_code(_parse(answer, ctx), ctx)
+
+
 def redirect_target(headers: Mapping[str, str]) -> str:
     """Where a redirect points, as host[:port] only: its path and query may carry secrets."""
     location = str(headers.get("location") or "").strip()
@@ -391,4 +397,4 @@ def _extra(payload: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
     return kept
 
 
-__all__ = ["Answer", "Context", "error_for", "read_token", "retry_after"]
+__all__ = ["Answer", "Context", "answer_error", "error_for", "read_token", "retry_after"]

@@ -15,7 +15,7 @@ def announce(request: AuthorizationRequest, timeout: float) -> None:
         f"Waiting up to {timeout:.0f} s for the redirect to {request.redirect_uri}. If the browser "
         'cannot reach this machine, interrupt, then run conn.authorize("<the address it ended on>").'
     )
-    shell = _notebook_shell()
+    shell = notebook_shell()
     if shell is not None:
         display = sys.modules["IPython.display"]
         display.display(display.HTML(f"{request._repr_html_()}<small>{html.escape(waiting)}</small>"))
@@ -27,7 +27,7 @@ def announce(request: AuthorizationRequest, timeout: float) -> None:
     )
 
 
-def _notebook_shell() -> Any:
+def notebook_shell() -> Any:
     """The Jupyter kernel's shell when running in one (IPython is already loaded there)."""
     ipython = sys.modules.get("IPython")
     if ipython is None:

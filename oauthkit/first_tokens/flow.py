@@ -220,7 +220,7 @@ def complete(conn: FirstTokenHost, request: AuthorizationRequest, redirected_url
     if not code:
         raise fail("no_code", "the URL carries no code", hint="paste the whole address the browser ended on")
     exchange = authorize_spec(conn).exchange
-    secret = _Secrets(conn, [code, request.code_verifier])
+    secret = Secrets(conn, [code, request.code_verifier])
     spec = exchange.request
     wire = conn.dialect.code_exchange(
         spec,
@@ -230,7 +230,8 @@ def complete(conn: FirstTokenHost, request: AuthorizationRequest, redirected_url
         code,
         request.code_verifier,
     )
-    return _obtain(conn, "authorize", lambda: _send(conn, wire, exchange, secret.redact), secret.redact)
+    send = lambda: send_token_request(conn, wire, exchange, secret.redact)  # noqa: E731
+    return obtain_tokens(conn, "authorize", send, secret.redact)
 
 
 def _check_issuer(conn: FirstTokenHost, iss: str | None, fail: Callable[..., AuthorizationError]) -> None:
@@ -276,18 +277,19 @@ def login(conn: FirstTokenHost, credentials: Mapping[str, str]) -> Token:
             hint=f"conn.login({', '.join(name + '=...' for name in spec.credentials)})",
         )
     request = spec.exchange.request
-    secret = _Secrets(conn, list(credentials.values()))
+    secret = Secrets(conn, list(credentials.values()))
     wire = conn.dialect.login(
         request,
         conn.dialect.auth_kind(request),
         conn.dialect.url(request.url, "token request URL"),
         [(name, str(credentials[name])) for name in spec.credentials],
     )
-    return _obtain(conn, "login", lambda: _send(conn, wire, spec.exchange, secret.redact), secret.redact)
+    send = lambda: send_token_request(conn, wire, spec.exchange, secret.redact)  # noqa: E731
+    return obtain_tokens(conn, "login", send, secret.redact)
 
 
 # ---- the token request ---------------------------------------------------------------------------
-class _Secrets:
+class Secrets:
     """The secrets of one first-token request (code, verifier, credentials), kept out of every
     message, on top of everything the connection itself redacts."""
 
@@ -302,7 +304,7 @@ class _Secrets:
         return redact_params(self.conn.redact(text))
 
 
-def _send(
+def send_token_request(
     conn: FirstTokenHost, wire: WireRequest, request: TokenRequest, redact: Callable[[str], str]
 ) -> Token:
     """Send the dialect's request once, no redirect followed, within the connection's deadline;
@@ -333,7 +335,7 @@ def _send(
     return read_token(answer, ctx)
 
 
-def _obtain(
+def obtain_tokens(
     conn: FirstTokenHost, trigger: str, send: Callable[[], Token], redact: Callable[[str], str]
 ) -> Token:
     """Send the token request once (a code is single-use: never retried), then store the tokens."""
