@@ -75,6 +75,15 @@ ADAPTER = {
             "required": False,
             "doc": "for conn.authorize() only; default: from the discovery document",
         },
+        # RFC 8628 section 4 and RFC 8414 section 2: metadata names both when the server has them
+        "device_authorization_endpoint": {
+            "required": False,
+            "doc": "for conn.authorize(flow='device'); default: from the discovery document",
+        },
+        "revocation_endpoint": {
+            "required": False,
+            "doc": "for conn.revoke(); default: from the discovery document",
+        },
     },
     "request": {  # Core section 12.1: RFC 6749 section 6
         "url": "{token_endpoint}",
@@ -102,4 +111,14 @@ ADAPTER = {
         # discovered (or set) auth_method, exactly as the refresh request above.
         "exchange": {"grant_type": "authorization_code"},
     },
+    # RFC 8628: the device authorization request (section 3.1) and the polling token request
+    # (section 3.4: grant_type urn:ietf:params:oauth:grant-type:device_code, device_code and
+    # the client authenticated as for any token request)
+    "device": {
+        "url": "{device_authorization_endpoint}",
+        "scope": "openid offline_access",  # inferred: offline_access asks for the refresh token
+        "poll": {},
+    },
+    # RFC 7009 section 2.1: POST token=...&token_type_hint=refresh_token, client authenticated
+    "revoke": {"url": "{revocation_endpoint}"},
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
@@ -231,6 +232,25 @@ class Connection:
             open_browser=open_browser,
             timeout=300.0 if timeout is None else timeout,
         )
+
+    def revoke(self) -> None:
+        """Revoke the refresh token (and the access token where the adapter says so) at the
+        provider (RFC 7009), then forget both here: a ``revoke`` row in the log, and the next
+        call is a ConfigError saying how to get new tokens. On a failure nothing is forgotten."""
+        from .revocation import revoke_spec, revoke_tokens
+
+        t0 = time.monotonic()
+        spec = revoke_spec(self.adapter, self.name)
+        record = self._keeper.record
+        tokens = [(record.refresh_token, "refresh_token")] if record.refresh_token else []
+        if record.token is not None and (spec.access_token or not tokens):
+            tokens.append((record.token.access_token, "access_token"))
+        revoke_tokens(self.dialect, tokens, timeout=self.timeout, redact=self.redact)
+        self._keeper.forget(t0, f"revoked at the provider ({len(tokens)} token(s))")
+
+    def forget(self) -> None:
+        """Forget the stored tokens here only (the grant stays valid at the provider)."""
+        self._keeper.forget(time.monotonic(), "forgotten locally")
 
     def login(self, **credentials: str) -> Token:
         """Obtain the first tokens with a password-style login and store them. The credentials

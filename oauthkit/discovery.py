@@ -57,9 +57,14 @@ def endpoint_settings(adapter: Adapter) -> dict[str, str]:
         return refs[0] if len(refs) == 1 and template == "{" + refs[0] + "}" else fallback
 
     authorize_url = adapter.authorize.url if adapter.authorize else None
+    device_url = adapter.device.url if adapter.device else None
+    revoke_url = adapter.revoke.request.url if adapter.revoke else None
     return {
         "token_endpoint": whole(adapter.request.url, "token_endpoint"),
         "authorization_endpoint": whole(authorize_url, "authorization_endpoint"),
+        # RFC 8628 section 4 and RFC 8414 section 2 (RFC 7009's endpoint)
+        "device_authorization_endpoint": whole(device_url, "device_authorization_endpoint"),
+        "revocation_endpoint": whole(revoke_url, "revocation_endpoint"),
     }
 
 
@@ -103,8 +108,9 @@ def discover(
     timeout: float,
     insecure_ok: bool,
 ) -> dict[str, str]:
-    """The settings an issuer's metadata supplies: ``token_endpoint``, ``auth_method`` and
-    ``authorization_endpoint`` (for ``conn.authorize()``; absent from a document, left unset)."""
+    """The settings an issuer's metadata supplies: ``token_endpoint``, ``auth_method``, and the
+    authorization, device authorization and revocation endpoints (absent from a document: left
+    unset), each under the setting the adapter's URL is made of."""
     url = discovery_url(adapter, connection, settings, insecure_ok=insecure_ok)
     # The issuer is the discovery URL before its /.well-known/ part (OpenID Discovery 4.3,
     # RFC 8414 section 3.3), whatever the adapter calls the setting.
@@ -162,7 +168,7 @@ def discover(
                     f"{url} answered HTTP {answer.status} without a token_endpoint",
                     "check the issuer setting: it is the URL before /.well-known/",
                 )
-            for key in ("token_endpoint", "authorization_endpoint"):
+            for key in into:
                 value = parsed.get(key)
                 if key == "token_endpoint" or value is not None:
                     problem = url_problem(str(value), insecure_ok=insecure_ok)
@@ -181,9 +187,10 @@ def discover(
                 )
             doc = _DISCOVERED[url] = parsed
     found = {into["token_endpoint"]: str(doc["token_endpoint"])}
-    authorization = doc.get("authorization_endpoint")
-    if isinstance(authorization, str) and authorization:
-        found[into["authorization_endpoint"]] = authorization
+    for key in ("authorization_endpoint", "device_authorization_endpoint", "revocation_endpoint"):
+        value = doc.get(key)
+        if isinstance(value, str) and value:
+            found[into[key]] = value
     if method_setting is not None:
         supported = doc.get("token_endpoint_auth_methods_supported")
         chosen = settings.get(method_setting)

@@ -390,5 +390,22 @@ class Keeper:
         self.notify(event)
         return token
 
+    def forget(self, t0: float, detail: str) -> None:
+        """Drop the stored tokens (a revocation, or the user's wish) and log a ``revoke`` row; the
+        seed's fingerprint stays, so the same (dead) seed setting is not taken up again."""
+        event = self.event("revoke", "ok", 1, t0, detail=detail)
+        with self.store.lock(self.key):
+            stored = self.store.load(self.key)
+            record = Record(
+                token=None,
+                refresh_token=None,
+                seed_fp=self.record.seed_fp,
+                version=max(self.record.version, stored.version if stored else 0) + 1,
+            )
+            self.store.save(self.key, record, [event])
+            self.record = record
+        log.info("%s tokens forgotten: %s", self.key, detail)
+        self.notify(event)
+
 
 __all__ = ["UNSAVED_RETRY_S", "Keeper"]

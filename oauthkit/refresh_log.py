@@ -34,7 +34,7 @@ COLUMNS: dict[str, str] = {
     "detail": "string",
 }
 # The first tokens (conn.authorize(), conn.login()) are logged too, under their own triggers.
-TRIGGERS = ("manual", "expired", "proactive", "unauthorized", "authorize", "login")
+TRIGGERS = ("manual", "expired", "proactive", "unauthorized", "authorize", "login", "device", "revoke")
 
 
 def to_frame(events: Sequence[Event]) -> pd.DataFrame:

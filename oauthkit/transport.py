@@ -28,7 +28,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -251,6 +251,26 @@ def fetch_requests(send: Callable[[Any], requests.Response], seconds: float | No
         return answer_from_requests(send(guard.timeouts()), deadline)
 
 
+def send_once(method: str, url: str, headers: Mapping[str, str], body: bytes, timeout: float) -> Answer:
+    """One request outside a client session (a first-token, device or revocation request): a
+    fresh session with the deadline adapter, no redirect followed (the client secret, a code or a
+    token would follow it), the whole exchange within ``timeout`` seconds."""
+    with requests.Session() as http:
+        mount(http)
+        return fetch_requests(
+            lambda limit: http.request(
+                method,
+                url,
+                data=body or None,
+                headers=dict(headers),
+                stream=True,
+                timeout=limit if limit is not None else timeout,
+                allow_redirects=False,
+            ),
+            deadline_seconds(timeout),
+        )
+
+
 # ---- httpx (sync): streams that read within the deadline -------------------------------------
 _HTTPX_DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
     "oauthkit_httpx_deadline", default=None
@@ -371,4 +391,5 @@ __all__ = [
     "fetch_requests",
     "guard_httpx",
     "mount",
+    "send_once",
 ]

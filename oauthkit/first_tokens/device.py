@@ -24,8 +24,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import requests
-
 from .. import transport
 from ..adapter import DeviceSpec, RequestSpec
 from ..errors import AuthorizationError, ConfigError
@@ -197,21 +195,7 @@ def _context(conn: FirstTokenHost, spec: DeviceSpec, redact: Callable[[str], str
 
 
 def _fetch(conn: FirstTokenHost, method: str, url: str, headers: dict[str, str], body: bytes) -> Answer:
-    """One request, no redirect followed (the client secret would follow), within the deadline."""
-    with requests.Session() as http:
-        transport.mount(http)
-        return transport.fetch_requests(
-            lambda limit: http.request(
-                method,
-                url,
-                data=body or None,
-                headers=headers,
-                stream=True,
-                timeout=limit if limit is not None else conn.timeout,
-                allow_redirects=False,
-            ),
-            transport.deadline_seconds(conn.timeout),
-        )
+    return transport.send_once(method, url, headers, body, conn.timeout)
 
 
 def _seconds(value: Any, default: float) -> float:
