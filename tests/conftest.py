@@ -255,3 +255,8 @@ def fresh_registry() -> Iterator[None]:
     registry.reset()
     yield
     registry.reset()
+
+
+# The npm oidc-provider (device flow, revocation) for any test that names these fixtures.
+from oidc_provider_fixture import oidc_provider, oidc_provider_factory  # noqa: E402, F401
+

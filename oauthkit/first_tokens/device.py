@@ -146,7 +146,10 @@ def _until_answered(
     fail = failer(conn)
     again = "nothing was stored; run conn.authorize(flow='device') again for a new code"
     interval = max(code.interval, 0.0)
-    give_up = time.time() + min(code.remaining, timeout if timeout is not None else code.remaining)
+    # One poll past the code's expiry by our clock: the provider's answer (expired_token, or the
+    # tokens if its clock is behind ours) decides, not a skewed local clock.
+    lifetime = code.remaining + interval
+    give_up = time.time() + (min(lifetime, timeout) if timeout is not None else lifetime)
     polls = 0
     while True:
         if stop.wait(interval):
@@ -163,7 +166,8 @@ def _until_answered(
             tell(f"waiting for approval (asked {polls} times, every {interval:g} s)", False)
             continue
         if error == "slow_down":
-            interval += SLOW_DOWN_S
+            # Section 3.5's 5 s more, or the interval the answer names when larger (GitHub's do)
+            interval = max(interval + SLOW_DOWN_S, _answer_interval(answer))
             tell(f"waiting for approval (the provider asked to slow down: every {interval:g} s)", False)
             continue
         if error == "access_denied":
@@ -196,6 +200,14 @@ def _context(conn: FirstTokenHost, spec: DeviceSpec, redact: Callable[[str], str
 
 def _fetch(conn: FirstTokenHost, method: str, url: str, headers: dict[str, str], body: bytes) -> Answer:
     return transport.send_once(method, url, headers, body, conn.timeout)
+
+
+def _answer_interval(answer: Answer) -> float:
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        return 0.0
+    return _seconds(body.get("interval") if isinstance(body, dict) else None, 0.0)
 
 
 def _seconds(value: Any, default: float) -> float:
