@@ -43,6 +43,10 @@ https://www.rfc-editor.org/rfc/rfc6749#section-4.1
     grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA
     &redirect_uri=https%3A%2F%2Fclient%2Eexample%2Ecom%2Fcb   (+ &code_verifier=...)
 
+Device flow (RFC 8628, https://www.rfc-editor.org/rfc/rfc8628) with device_authorization_url,
+and revocation (RFC 7009, https://www.rfc-editor.org/rfc/rfc7009) with revocation_url; an
+issuer's metadata supplies both when the server has them.
+
 Settings: authorize_url, the authorization endpoint (section 3.1). It has no standard path, so
 it has no default: conn.authorize() without it is a ConfigError saying to set
 OAUTH2_AUTHORIZE_URL. Refreshing never needs it.
@@ -76,6 +80,16 @@ ADAPTER = {
             "doc": "client_secret_basic | client_secret_post | none",
         },
         "scope": {"required": False, "doc": "a subset of the granted scope"},  # section 6: OPTIONAL
+        # RFC 8628 section 3.1 and RFC 7009 section 2: no standard paths either; an issuer's
+        # metadata names both (RFC 8628 section 4, RFC 8414 section 2)
+        "device_authorization_url": {
+            "required": False,
+            "doc": "for conn.authorize(flow='device'), e.g. https://auth.example.com/oauth/device/code",
+        },
+        "revocation_url": {
+            "required": False,
+            "doc": "for conn.revoke(), e.g. https://auth.example.com/oauth/revoke",
+        },
         # inferred: optional, as refreshing never needs it (section 3.1 gives it no standard path)
         "authorize_url": {
             "required": False,
@@ -118,4 +132,9 @@ ADAPTER = {
         # server").
         "exchange": {"grant_type": "authorization_code"},
     },
+    # RFC 8628: POST {device_authorization_url} (client_id, scope), then poll {token_url} with
+    # grant_type urn:ietf:params:oauth:grant-type:device_code, authenticated as auth_method says
+    "device": {"url": "{device_authorization_url}", "poll": {}},
+    # RFC 7009 section 2.1: POST token=...&token_type_hint=..., authenticated as at the token endpoint
+    "revoke": {"url": "{revocation_url}"},
 }

@@ -21,8 +21,20 @@ from .registry import get_adapter, register
 from .sandbox.generic import WireEmulator, emulator_class
 
 # A whole-URL setting ("{token_url}") gets a path of its own on the emulator.
-_WHOLE_URL_PATHS = {"request": "/token", "authorize": "/authorize", "exchange": "/token"}
-_DISCOVERED = ("token_endpoint", "authorization_endpoint", "auth_method")
+_WHOLE_URL_PATHS = {
+    "request": "/token",
+    "authorize": "/authorize",
+    "exchange": "/token",
+    "device": "/device/code",
+    "revoke": "/revoke",
+}
+_DISCOVERED = (
+    "token_endpoint",
+    "authorization_endpoint",
+    "auth_method",
+    "device_authorization_endpoint",
+    "revocation_endpoint",
+)
 _PLACEHOLDER_ORIGIN = "http://127.0.0.1:1"
 
 
@@ -64,6 +76,8 @@ def wire_spec(adapter: Adapter) -> dict[str, Any]:
                 "issuer": adapter.discovery.split("/.well-known/")[0].format_map(_Keep(settings)),
                 "token_endpoint": "{origin}/token",
                 "authorization_endpoint": "{origin}/authorize",
+                "device_authorization_endpoint": "{origin}/device/code",
+                "revocation_endpoint": "{origin}/revoke",
             },
         }
     else:
@@ -78,6 +92,25 @@ def wire_spec(adapter: Adapter) -> dict[str, Any]:
             "answer": _answer(exchange.response, exchange.errors),
         }
         wire["exchange_paths"] = [wire["token_path"] if adapter.discovery else path(exchange.request.url)]
+    if adapter.device is not None:
+        poll = adapter.device.poll
+        wire["device"] = {
+            "path": "/device/code" if adapter.discovery else path(adapter.device.url),
+            "fields": dict(adapter.device.fields),
+            "poll": {
+                **_request(poll.request, adapter, values),
+                "answer": _answer(poll.response, poll.errors),
+            },
+        }
+        poll_path = wire["token_path"] if adapter.discovery else path(poll.request.url)
+        wire.setdefault("exchange_paths", []).append(poll_path)
+    if adapter.revoke is not None:
+        spec = adapter.revoke
+        wire["revoke"] = {
+            **_request(spec.request, adapter, values),
+            "path": "/revoke" if adapter.discovery else path(spec.request.url),
+            "token_param": spec.token_param,
+        }
     return wire
 
 
@@ -98,6 +131,10 @@ def _url_settings(adapter: Adapter) -> dict[str, str]:
         templates.append(("exchange", adapter.authorize.exchange.request.url))
     if adapter.login is not None:
         templates.append(("request", adapter.login.exchange.request.url))
+    if adapter.device is not None:
+        templates.append(("device", adapter.device.url))
+    if adapter.revoke is not None:
+        templates.append(("revoke", adapter.revoke.request.url))
     if adapter.discovery:
         templates = [("discovery", adapter.discovery)]
     for kind, template in templates:

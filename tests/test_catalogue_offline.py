@@ -145,3 +145,79 @@ def test_a_user_written_adapter_gets_an_emulator_that_holds_it_to_its_own_word()
                 conn.refresh()
         finally:
             conn.close()
+
+
+WITH_DEVICE = [a.name for a in adapters() if a.device is not None and a.name not in sb.PROVIDERS]
+WITH_REVOKE = [a.name for a in adapters() if a.revoke is not None and a.name not in sb.PROVIDERS]
+
+
+@pytest.mark.parametrize("name", WITH_DEVICE)
+def test_the_device_flow_through_the_adapters_emulator(name: str) -> None:
+    with sb.serve(name, access_lifetime=600, device_approval_delay=1.5, device_interval=0.5) as p:
+        conn = oauthkit.connect(name, store=f"memory://device-{name}", min_interval=0, **p.client_settings)
+        shown: list[Any] = []
+        try:
+            token = conn.authorize(flow="device", on_code=shown.append, timeout=30)
+            assert shown and shown[0].user_code and shown[0].verification_uri.startswith(p.origin)
+            assert token.refresh_token and conn.session.get(p.api_url).status_code == 200
+            polls = [
+                r for r in p.token_requests if "device_code" in (r.form or {}) or "device_code" in r.query
+            ]
+            assert len(polls) >= 2  # authorization_pending first: the user took 1.5 s
+        finally:
+            conn.close()
+    with sb.serve(name, consent=False) as p:  # the test user refuses
+        conn = oauthkit.connect(name, store=f"memory://device-no-{name}", min_interval=0, **p.client_settings)
+        try:
+            with pytest.raises(oauthkit.AuthorizationError) as info:
+                conn.authorize(flow="device", on_code=lambda code: None, timeout=30)
+            assert info.value.reason == "access_denied" and conn.token is None
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("name", WITH_REVOKE)
+def test_revoke_then_the_old_refresh_token_is_dead(name: str) -> None:
+    with sb.serve(name, access_lifetime=600) as p:
+        conn = _connect(p, name)
+        try:
+            token = conn.refresh()
+            conn.revoke()
+            assert conn.token is None
+            with pytest.raises(oauthkit.ConfigError, match="no refresh token"):
+                conn.refresh()
+            assert list(conn.history()["trigger"])[-1] == "revoke"
+        finally:
+            conn.close()
+        again = oauthkit.connect(
+            name,
+            store=f"memory://revoked-{name}",
+            min_interval=0,
+            **{**p.settings, "refresh_token": token.refresh_token},
+        )
+        try:
+            with pytest.raises(oauthkit.InvalidGrant):
+                again.refresh()
+        finally:
+            again.close()
+
+
+def test_forget_drops_the_tokens_here_only() -> None:
+    with sb.serve("oauth2", access_lifetime=600) as p:
+        conn = _connect(p, "oauth2")
+        try:
+            token = conn.refresh()
+            conn.forget()
+            assert conn.token is None and list(conn.history()["trigger"])[-1] == "revoke"
+        finally:
+            conn.close()
+        again = oauthkit.connect(
+            "oauth2",
+            store="memory://forgotten",
+            min_interval=0,
+            **{**p.settings, "refresh_token": token.refresh_token},
+        )
+        try:
+            assert again.refresh().access_token  # the provider still honours it
+        finally:
+            again.close()

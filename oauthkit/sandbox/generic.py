@@ -15,8 +15,10 @@ imports nothing of oauthkit. Settings values may hold ``{origin}``, ``{client_id
 from __future__ import annotations
 
 import itertools
+import secrets
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -26,6 +28,25 @@ from .registry import Grant
 from .server import Emulator
 
 WireSpec = Mapping[str, Any]
+_DEVICE_FIELDS = (
+    "device_code",
+    "user_code",
+    "verification_uri",
+    "verification_uri_complete",
+    "expires_in",
+    "interval",
+)
+
+
+@dataclass
+class DeviceGrant:
+    """One device code: the test user answers once ``approve_at`` has passed."""
+
+    device_code: str
+    user_code: str
+    expires_at: float
+    approve_at: float
+    used: bool = False
 
 
 def emulator_class(wire: WireSpec) -> type[WireEmulator]:
@@ -47,6 +68,21 @@ class WireEmulator(Emulator):
     wire: ClassVar[WireSpec] = {}
     api_paths = ("/sandbox/me",)
 
+    def __init__(
+        self,
+        *,
+        device_lifetime: float = 600.0,
+        device_interval: float = 1.0,
+        device_approval_delay: float = 0.0,
+        **options: Any,
+    ) -> None:
+        # The device flow's test user: answers (consent=...) once device_approval_delay passed.
+        self.device_lifetime = float(device_lifetime)
+        self.device_interval = float(device_interval)
+        self.device_approval_delay = float(device_approval_delay)
+        self._device_codes: dict[str, DeviceGrant] = {}
+        super().__init__(**options)
+
     @property
     def settings(self) -> dict[str, str]:
         values = {
@@ -64,6 +100,15 @@ class WireEmulator(Emulator):
         return super()._kind(path)
 
     def handle_other(self, req: RecordedRequest) -> Reply:
+        device, revoke = self.wire.get("device"), self.wire.get("revoke")
+        if device and req.path == device["path"] and req.method == "POST":
+            with self._lock:
+                return self._device_code(req, device)
+        if req.path == "/device":  # the verification page the test user never needs
+            return Reply(200, b"<p>Enter the code shown by the application.</p>", "text/html")
+        if revoke and req.path == revoke["path"]:
+            with self._lock:
+                return self._revoke(req, revoke)
         discovery = self.wire.get("discovery")
         if discovery and req.path == discovery["path"] and req.method in ("GET", "HEAD"):
             doc = {k: str(v).format(origin=self.origin) for k, v in discovery["document"].items()}
@@ -75,6 +120,9 @@ class WireEmulator(Emulator):
     def handle_token(self, req: RecordedRequest) -> Reply:
         exchange = self.wire.get("exchange")
         grant = self._param(req, self.wire, "grant_type")
+        device = self.wire.get("device")
+        if device and grant is not None and grant == device["poll"]["grant_type"]:
+            return self._device_poll(req, device["poll"])
         if exchange and grant is not None and grant == exchange["grant_type"]:
             return self._exchange(req, exchange)
         problem = self._request_problem(req, self.wire)
@@ -107,6 +155,61 @@ class WireEmulator(Emulator):
         if isinstance(found, str):
             return self._error(400, "invalid_grant", found)
         return self._answer_with(exchange["answer"], found, self.issue_refresh(found).value)
+
+    # ---- the device flow (RFC 8628) and revocation (RFC 7009) -----------------------------
+    def _device_code(self, req: RecordedRequest, device: WireSpec) -> Reply:
+        spec = {**device["poll"], "params": {}, "grant_type": None}
+        problem = self._client_problem(req, spec)
+        if problem is not None:
+            return self._error(401, "invalid_client", problem)
+        code = DeviceGrant(
+            device_code=secrets.token_urlsafe(24),
+            user_code="-".join(secrets.token_hex(2).upper() for _ in range(2)),
+            expires_at=time.time() + self.device_lifetime,
+            approve_at=time.time() + self.device_approval_delay,
+        )
+        self._device_codes[code.device_code] = code
+        names = {k: device["fields"].get(k, k) for k in _DEVICE_FIELDS}
+        body = {
+            names["device_code"]: code.device_code,
+            names["user_code"]: code.user_code,
+            names["verification_uri"]: self.origin + "/device",
+            names["verification_uri_complete"]: f"{self.origin}/device?user_code={code.user_code}",
+            names["expires_in"]: seconds(self.device_lifetime),
+            names["interval"]: seconds(self.device_interval),
+        }
+        return json_reply(200, body)
+
+    def _device_poll(self, req: RecordedRequest, poll: WireSpec) -> Reply:
+        problem = self._client_problem(req, poll)
+        if problem is not None:
+            return self._error(401, "invalid_client", problem)
+        code = self._device_codes.get(self._param(req, poll, "device_code") or "")
+        now = time.time()
+        if code is None or code.used:
+            return self._error(400, "invalid_grant", "unknown or used device code")
+        if now >= code.expires_at:
+            return self._error(400, "expired_token", "the device code expired")
+        if now < code.approve_at:
+            return self._error(400, "authorization_pending", "the user has not answered yet")
+        if not self.consent:
+            return self._error(400, "access_denied", "the user refused")
+        code.used = True
+        grant = self._registry.add_grant(Grant(self._sub, self.scope))
+        return self._answer_with(poll["answer"], grant, self.issue_refresh(grant).value)
+
+    def _revoke(self, req: RecordedRequest, spec: WireSpec) -> Reply:
+        problem = self._client_problem(req, spec)
+        if problem is not None:
+            return self._error(401, "invalid_client", problem)
+        value = self._raw(req, spec, spec["token_param"])
+        refresh = self.find_refresh(value)
+        access = self._registry.access(value)
+        if refresh is not None:
+            self.revoke_family(refresh.grant)  # RFC 7009 section 2.1: the whole grant may go
+        elif access is not None:
+            self.revoke_family(access.grant)
+        return Reply(200, b"", "")  # 200 also for an unknown token (section 2.2)
 
     def _request_problem(self, req: RecordedRequest, spec: WireSpec) -> str | None:
         """What the request got wrong against the adapter's own promises, or None."""
