@@ -204,7 +204,8 @@ class Connection:
         ``conn.authorize("<the address the browser ended on>")``), "device" (RFC 8628: a code to
         enter on any device; ``on_code(code)`` or a notebook panel shows it; ``wait=False``
         returns a ``DevicePending`` with ``.done``, ``.result()``, ``.cancel()``), or None:
-        loopback on a local kernel, else device when the adapter has it, else paste
+        loopback on a local kernel or with ``open_browser``, else device when the adapter has it,
+        else paste
         (``oauthkit.first_tokens.choose``; ``OAUTHKIT_FLOW`` overrides). ``listen=False`` is the
         older spelling of ``flow="paste"``. The other options: ``oauthkit.first_tokens.authorize``.
         """
@@ -212,8 +213,8 @@ class Connection:
 
         if redirected_url is not None:
             return authorize(self, redirected_url)
-        if flow is None:
-            flow = "paste" if not listen else choose_flow(self.adapter)
+        if flow is None:  # open_browser says a browser is at hand: the redirect can come here
+            flow = "paste" if not listen else "loopback" if open_browser else choose_flow(self.adapter)
         if flow == "device":
             return authorize_device(self, scope=scope, on_code=on_code, wait=wait, timeout=timeout)
         if flow not in ("loopback", "paste"):
