@@ -266,3 +266,34 @@ def test_dashboard_runs_live_in_jupyterlab(lab: Lab) -> None:
             raise
         finally:
             browser.close()
+
+
+def test_the_device_panel_counts_down_and_turns_approved_in_jupyterlab(lab: Lab) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        try:
+            page.set_default_timeout(30_000)
+            kernel_dialog = page.get_by_role("dialog").filter(has_text="Select Kernel")
+            page.add_locator_handler(
+                kernel_dialog,
+                lambda dialog: dialog.get_by_role("button", name=re.compile(r"^Select( Kernel)?$")).click(),
+            )
+            page.goto(f"{lab.url}/lab/tree/05_remote_kernel.ipynb?token={lab.token}")
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+            _run_all_cells(page)
+            panel = page.locator(".oauthkit-device").first
+            expect(panel).to_be_visible(timeout=90_000)
+            expect(panel.locator(".oauthkit-user-code")).to_have_text(re.compile(r"[0-9A-F]{4}-[0-9A-F]{4}"))
+            expect(panel.locator("svg")).to_be_visible()  # the QR code
+            expect(panel.locator("a")).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/device"))
+            expect(panel.locator(".oauthkit-device-state")).to_contain_text("approved", timeout=60_000)
+            panel.screenshot(path=str(OUTPUT / "05_device-panel.png"))
+            page.screenshot(path=str(OUTPUT / "05_device-lab.png"))
+        except Exception:
+            page.screenshot(path=str(OUTPUT / "05_device-failure.png"))
+            raise
+        finally:
+            browser.close()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_quickstart", "02_dashboard", "03_providers", "04_write_an_adapter"]
+NAMES = ["01_quickstart", "02_dashboard", "03_providers", "04_write_an_adapter", "05_remote_kernel"]
 
 # Runs first in the kernel: remembers every secret the notebook's emulators and connections hand
 # out, so the test can look for them in the outputs afterwards.
@@ -144,3 +144,15 @@ def test_stored_notebooks_have_no_outputs_and_use_python3() -> None:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None, f"{name}: stored with outputs"
             assert "client_secret=" not in cell.source and "eyJ" not in cell.source
+
+
+def test_the_remote_kernel_notebook_shows_the_device_panel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, _ = execute("05_remote_kernel", tmp_path, monkeypatch)
+    text = "\n".join(t for cell in book.cells for t in _texts(cell))
+    assert "oauthkit-device" in text and "oauthkit-user-code" in text  # the panel, drawn in place
+    assert "<svg" in text  # the QR code for a phone
+    assert re.search(r"[0-9A-F]{4}-[0-9A-F]{4}", text)  # the user code in large type
+    assert "approved: tokens stored" in text  # the panel's last state, updated by the polling thread
+    assert "'device'" in text and "'revoke'" in text  # the log rows
