@@ -42,6 +42,10 @@ Choices where the pages are silent:
 - Dead refresh token: not documented; RFC 6749's invalid_grant, the default.
 - PKCE S256: Asana's authorization parameters include code_challenge; it is always used. No
   scope is sent unless authorize(scope=...) names some: the app's registered permissions apply.
+
+Revocation (https://developers.asana.com/docs/oauth): app.asana.com/-/oauth_revoke takes the
+refresh token (not the bearer token) with the client id and secret in the form body. No device
+flow is documented.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -84,5 +88,11 @@ ADAPTER = {
         "pkce": "S256",
         # POST {base_url}/-/oauth_token, form, client id and secret in the body: as refresh does.
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # oauth page: POST {base_url}/-/oauth_revoke, form client_id, client_secret, token (the
+    # refresh token); parameter names from a summary of the page, not its text
+    "revoke": {
+        "url": "{base_url}/-/oauth_revoke",
+        "hint_param": None,  # the body has no hint
     },
 }

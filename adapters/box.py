@@ -38,6 +38,9 @@ Choices where the pages are silent:
   https://support.box.com/hc/en-us/community/posts/360049159714): RFC 6749's, the default.
 - The authorization URL is Box's long-standing one; its guide page was not among those read.
 - PKCE: not documented; none is sent. Scope: app-level in the developer console; none is asked.
+
+Revocation (https://developer.box.com/guides/authentication/tokens/revoke/): api.box.com/oauth2/revoke
+takes either token with the client id and secret in the form body. Box documents no device flow.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -76,5 +79,11 @@ ADAPTER = {
         "url": "{authorize_base_url}/api/oauth2/authorize",
         "pkce": None,  # not documented
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # revoke guide: POST {base_url}/oauth2/revoke, form client_id, client_secret, token (access
+    # or refresh); the client credentials in the body, as for the refresh request
+    "revoke": {
+        "url": "{base_url}/oauth2/revoke",
+        "hint_param": None,  # the page's body has no hint
     },
 }

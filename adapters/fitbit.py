@@ -47,6 +47,10 @@ Choices where the pages are silent:
   "success": false} (the error-handling guide); the adapter reads errorType at errors.0 (a number
   in a dotted path steps into a list) and takes invalid_grant there as a dead token.
 - PKCE S256, not the provider's default plain (plain would show the verifier in the address bar).
+
+Revocation (https://dev.fitbit.com/build/reference/web-api/authorization/revoke-token/):
+api.fitbit.com/oauth2/revoke is RFC 7009; either token may be sent, and revoking one ends every
+token and session the user granted the app. No device flow is documented.
 """
 
 # A key is here because a page states it, or because the adapter departs from the default on
@@ -100,5 +104,11 @@ ADAPTER = {
         "pkce": "S256",
         # POST {base_url}/oauth2/token, form, client auth as auth_method says: as refresh does
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # revoke-token page: POST {base_url}/oauth2/revoke, form token; Basic for server apps,
+    # client_id alone for public clients (the auth_method setting, as for the refresh)
+    "revoke": {
+        "url": "{base_url}/oauth2/revoke",
+        # token_type_hint: inferred, RFC 7009 lets the server ignore it
     },
 }

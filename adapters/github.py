@@ -40,6 +40,13 @@ Choices where the pages are silent:
 - The parameters go in a form body, not the query string the table names: GitHub reads both
   (GitHub's own CLI library, cli/oauth, posts a form), and a body keeps the client secret and the
   refresh token out of URLs, which proxies and servers log. The exchange is sent the same way.
+
+Device flow (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow):
+github.com/login/device/code hands out the code (JSON when asked with Accept: application/json),
+and the app polls the usual access_token endpoint with the client id and the device code; no
+secret is needed and the flow must be switched on in the app's settings.
+Revocation is not declared: GitHub's endpoints (api.github.com/applications/{client_id}/token and
+.../grant) take the DELETE method, which the adapter format cannot send.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -87,4 +94,14 @@ ADAPTER = {
         "pkce": "S256",  # the 2025-07-14 changelog
         "exchange": {"grant_type": "authorization_code"},
     },
+    # authorizing-oauth-apps, device flow: POST {base_url}/login/device/code with client_id and
+    # scope; the poll goes to /login/oauth/access_token with client_id, device_code and the
+    # device_code grant type (both inherit the refresh request's Accept: application/json)
+    "device": {
+        "url": "{base_url}/login/device/code",
+        # inferred: "body" sends client_id (and a client_secret only when one is set; the page
+        # says none is needed)
+        "poll": {},
+    },
+    # revoke: not declared, GitHub revokes with DELETE (see above)
 }

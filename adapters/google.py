@@ -46,6 +46,14 @@ Choices where the pages are silent:
 - Rotation is the default (take a refresh token if one ever comes back, keep ours otherwise).
 - The authorize scope defaults to "openid": Google requires a scope and this is the smallest one;
   authorize(scope="openid https://www.googleapis.com/auth/...") asks for API access.
+
+Device flow and revocation (https://developers.google.com/identity/protocols/oauth2/limited-input-device,
+https://developers.google.com/identity/protocols/oauth2/native-app):
+- A "TVs and Limited Input devices" client asks oauth2.googleapis.com/device/code for a code; the
+  answer names the link verification_url rather than RFC 8628's verification_uri, and the poll
+  to the token endpoint carries the client secret as well as the client id.
+- Revocation takes one token in the query string of a POST to oauth2.googleapis.com/revoke, with
+  no client credentials; revoking the refresh token ends the access tokens issued from it.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -93,5 +101,21 @@ ADAPTER = {
             "prompt": "consent",
         },
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # limited-input-device page: POST {base_url}/device/code, form, client_id and scope
+    "device": {
+        "url": "{base_url}/device/code",
+        # inferred: a scope is required and "openid" is one the device flow allows
+        "scope": "openid",
+        "fields": {"verification_uri": "verification_url"},  # the answer's own name
+        # polls the token endpoint with client_id and client_secret, as the refresh request
+        "poll": {},
+    },
+    # native-app page: POST {base_url}/revoke?token=..., no client auth in the sample
+    "revoke": {
+        "url": "{base_url}/revoke",
+        "encoding": "query",  # the token travels in the query string
+        "client_auth": "none",  # the sample sends no client credentials
+        "hint_param": None,  # the sample sends the token alone
     },
 }

@@ -35,6 +35,13 @@ Choices where the guides are silent:
   need ".../auth" in it); realm is required.
 - First tokens: the realm's auth endpoint with scope openid and PKCE S256 (Keycloak supports PKCE,
   per client); add offline_access to the scope for an offline token.
+
+Device flow and revocation (https://www.keycloak.org/securing-apps/oidc-layers, its
+endpoint list):
+the realm's openid-connect/auth/device endpoint issues the code once the client has "OAuth 2.0
+Device Authorization Grant" enabled, and the poll is the RFC 8628 one at the token endpoint.
+openid-connect/revoke follows RFC 7009; revoking a refresh token also withdraws the user's
+consent for the client.
 """
 
 # A key is here because a page states it, or because the adapter departs from the default on
@@ -80,4 +87,14 @@ ADAPTER = {
         # POST to the token endpoint, form, credentials in the body: as refresh does
         "exchange": {"grant_type": "authorization_code"},
     },
+    # available-endpoints: POST {base_url}/realms/{realm}/protocol/openid-connect/auth/device,
+    # form client_id, optional scope (client_secret for confidential clients)
+    "device": {
+        "url": "{base_url}/realms/{realm}/protocol/openid-connect/auth/device",
+        # inferred: no scope sent, so the client's default scopes apply (as the refresh does)
+        # the poll: RFC 8628 grant type and device_code, client auth as for a refresh
+        "poll": {},
+    },
+    # available-endpoints: RFC 7009, form token and token_type_hint, client authenticated
+    "revoke": {"url": "{base_url}/realms/{realm}/protocol/openid-connect/revoke"},
 }

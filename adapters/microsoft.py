@@ -45,6 +45,12 @@ First tokens (conn.authorize()), from the same page:
 Choices where the page is silent:
 - HTTP status of errors: not stated (400 in practice); errors are recognised by their code.
 - National clouds and B2C live on other hosts: set base_url (the tenant stays a path segment).
+
+Device flow (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code):
+the code comes from {tenant}/oauth2/v2.0/devicecode and the app polls the tenant's token endpoint;
+the user has 15 minutes. It is meant for public clients ("Allow public client flows" on), so
+leave the client secret unset. No OAuth revocation endpoint is documented (Microsoft Graph's
+revokeSignInSessions is an admin API), so there is no revoke section.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -97,4 +103,16 @@ ADAPTER = {
         "pkce": "S256",
         "exchange": {"grant_type": "authorization_code"},
     },
+    # v2-oauth2-device-code: POST {base_url}/{tenant}/oauth2/v2.0/devicecode with client_id and
+    # scope; the poll sends grant_type=urn:ietf:params:oauth:grant-type:device_code, client_id
+    # and device_code to the token endpoint
+    "device": {
+        "url": "{base_url}/{tenant}/oauth2/v2.0/devicecode",
+        # inferred: the same scope as authorize above, offline_access for the refresh token
+        "scope": "openid offline_access https://graph.microsoft.com/.default",
+        # inferred: "body" with no client secret set sends the client_id alone, as a public
+        # client must
+        "poll": {},
+    },
+    # revoke: no RFC 7009 endpoint documented (see above)
 }

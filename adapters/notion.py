@@ -49,6 +49,10 @@ Choices where the pages are silent:
   invalid_grant, which integrators report seeing here, is the default.
 - owner=user on the authorization URL is what Notion's generated URLs carry; PKCE is not
   documented, so none is sent. There is no scope to ask for.
+
+Revocation (the official SDK's
+https://github.com/makenotion/notion-sdk-js/blob/main/src/api-endpoints/oauth.ts): /v1/oauth/revoke
+takes a JSON body holding the token, with the integration's Basic credentials. No device flow.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -91,5 +95,11 @@ ADAPTER = {
         "pkce": None,  # inferred: no PKCE is documented
         "extra": {"owner": "user"},  # inferred: what Notion's generated authorization URLs carry
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # notion-sdk-js oauth.ts: POST {base_url}/v1/oauth/revoke, JSON {"token": ...}; Basic auth
+    # and the Notion-Version header, as for the other OAuth endpoints (inherited)
+    "revoke": {
+        "url": "{base_url}/v1/oauth/revoke",
+        "hint_param": None,  # the body has the token only
     },
 }

@@ -48,6 +48,14 @@ Choices where the pages are silent:
   path) cannot be reached through the authorization_server setting: custom servers only.
 - No refresh-token expiry field: lifetimes are policy (refreshTokenLifetimeMinutes, an idle
   window of 7 days by default), not in the answer.
+
+Device flow and revocation (https://developer.okta.com/docs/guides/device-authorization-grant/main/,
+https://developer.okta.com/docs/reference/api/oidc/):
+- Only native OIDC apps may use the device grant, and it has to be enabled on the app and in the
+  authorization server's policy; such apps are public, so set auth_method to none. The code comes
+  from /v1/device/authorize; offline_access in the scope brings a refresh token.
+- /v1/revoke is RFC 7009: the token with a type hint, the client authenticated as at /v1/token;
+  Okta answers 200 even for a token it does not know.
 """
 
 # A key is here because a page states it, or because the adapter departs from the default on
@@ -98,4 +106,13 @@ ADAPTER = {
         # POST to the token endpoint, form, the client authenticated as auth_method says
         "exchange": {"grant_type": "authorization_code"},
     },
+    # device-authorization-grant guide: POST .../v1/device/authorize, form, client_id and scope;
+    # the poll goes to /v1/token with the device_code grant type, device_code and client_id
+    "device": {
+        "url": "{base_url}/oauth2/{authorization_server}/v1/device/authorize",
+        "scope": "openid offline_access",  # offline_access is what brings a refresh token
+        "poll": {},  # native apps are public clients: auth_method=none sends the client_id alone
+    },
+    # OIDC reference, /revoke: form token and token_type_hint, client authentication required
+    "revoke": {"url": "{base_url}/oauth2/{authorization_server}/v1/revoke"},
 }

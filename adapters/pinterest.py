@@ -45,6 +45,10 @@ Choices where the pages are silent:
 - PKCE is not documented, so none is sent. No default scope is documented (the guide's example
   separates scopes with commas): pass authorize(scope="boards:read,pins:read").
 - The sandbox host is unconfirmed; set base_url to it if you use one.
+
+Revocation (https://github.com/pinterest/api-description/blob/main/v5/openapi.yaml,
+/oauth/token/revoke): an RFC 7009-style form with the token and a type hint, Basic credentials.
+The spec says only tokens of system users are accepted for now. No device flow is documented.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -92,4 +96,7 @@ ADAPTER = {
             "extra": {"continuous_refresh": "true"},
         },
     },
+    # openapi.yaml: POST {base_url}/v5/oauth/token/revoke, form token and token_type_hint
+    # (access_token | refresh_token), Basic auth as for the refresh
+    "revoke": {"url": "{base_url}/v5/oauth/token/revoke"},
 }

@@ -42,6 +42,11 @@ Choices where the pages are silent:
 What the schema cannot express: realmId arrives on the authorization redirect, not in the token
 answer, so it cannot be kept on token.extra; the five-year hard expiry field is announced but
 its wire name is not documented.
+
+Revocation (https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0;
+URL from https://developer.intuit.com/.well-known/openid-configuration): a JSON body with one token
+(refresh or access) posted to developer.api.intuit.com/v2/oauth2/tokens/revoke with Basic
+credentials; the same URL serves sandbox and production. No device flow is documented.
 """
 
 # A key is here because a page states it, or because the adapter departs from the default on
@@ -55,6 +60,9 @@ ADAPTER = {
         "base_url": {"default": "https://oauth.platform.intuit.com"},
         # The discovery document's authorization_endpoint lives on another host
         "authorize_base_url": {"default": "https://appcenter.intuit.com"},
+        # The revocation endpoint lives on a third host (the discovery document's
+        # revocation_endpoint)
+        "revoke_base_url": {"default": "https://developer.api.intuit.com"},
         "client_id": {},
         "client_secret": {"secret": True},  # inferred: a credential, never logged or shown
     },
@@ -86,5 +94,13 @@ ADAPTER = {
         "pkce": None,  # not documented
         # POST {base_url}/oauth2/v1/tokens/bearer, form, Basic: as refresh does
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # discovery document: revocation_endpoint, one URL for sandbox and production
+    "revoke": {
+        "url": "{revoke_base_url}/v2/oauth2/tokens/revoke",
+        # inferred from client code (the official table was unreadable): JSON {"token": ...}
+        "encoding": "json",
+        "hint_param": None,  # only the token is sent
+        # Basic auth: inherited from the refresh request
     },
 }

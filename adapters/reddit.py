@@ -52,6 +52,11 @@ Choices where the pages are silent:
 No contract test replays a refresh answer: both printed answers use placeholders that cannot be
 tokens (the wiki's is not even JSON; the admins' "your access token" holds spaces). Only the
 documented 401 for bad client credentials is replayed (tests/test_catalogue_c.py).
+
+Revocation (https://github.com/reddit-archive/reddit/wiki/OAuth2):
+/api/v1/revoke_token takes the token and an optional type hint with the same Basic credentials as
+the token request; revoking a refresh token takes its access tokens with it. Reddit has no RFC
+8628 flow (its installed_client grant gives no user context).
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -94,4 +99,7 @@ ADAPTER = {
         # POST {base_url}/api/v1/access_token, form, HTTP Basic: as refresh does.
         "exchange": {"grant_type": "authorization_code"},
     },
+    # wiki OAuth2: POST {base_url}/api/v1/revoke_token, form token and token_type_hint,
+    # Basic auth and the User-Agent header as for the token request (inherited)
+    "revoke": {"url": "{base_url}/api/v1/revoke_token"},
 }

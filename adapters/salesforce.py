@@ -48,6 +48,12 @@ Choices where the pages are silent:
   Salesforce issue a refresh token, api the one the REST API needs (the scope table was not
   read; third-party: the cirrus-auth crate's docs). PKCE S256 as Salesforce's web server flow
   supports it (third-party walkthrough).
+
+Revocation (https://developer.salesforce.com/docs/platform/mobile-sdk/guide/oauth-revoking-tokens.html):
+a form POST of one token to /services/oauth2/revoke on the same host as the token endpoint, no
+client credentials; a refresh token takes its access tokens with it. Salesforce's device flow is
+not declared: it starts at the token endpoint with response_type=device_code, which the format's
+device request cannot carry.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -94,5 +100,11 @@ ADAPTER = {
         "scope": "api refresh_token",
         "pkce": "S256",  # inferred: supported by the web server flow (third-party walkthrough)
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # revoking-tokens page: POST {base_url}/services/oauth2/revoke, form token=...
+    "revoke": {
+        "url": "{base_url}/services/oauth2/revoke",
+        "client_auth": "none",  # the page's sample sends no client credentials
+        "hint_param": None,  # the sample sends the token alone
     },
 }

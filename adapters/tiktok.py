@@ -38,6 +38,10 @@ Choices where the pages are silent:
 - The authorization page wants client_key, not RFC 6749's client_id: it is added from the
   client_id setting (oauthkit also sends client_id, which TikTok does not use).
 - PKCE S256 is sent; the pages require PKCE only for mobile and desktop apps.
+
+Revocation (https://developers.tiktok.com/docs/en/oauth-revoke-a-user-access-token): /v2/oauth/revoke/
+takes the user's access token with client_key and client_secret in a form and disconnects the app.
+TikTok has no RFC 8628 flow (only its own QR-code login).
 """
 
 # A key is here because a page states it, or because the adapter departs from the default on
@@ -81,5 +85,12 @@ ADAPTER = {
         "extra": {"client_key": "{client_id}"},
         # POST {base_url}/v2/oauth/token/, form, client_key and client_secret in the body
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # revoke page: POST {base_url}/v2/oauth/revoke/, form client_key, client_secret, token
+    "revoke": {
+        "url": "{base_url}/v2/oauth/revoke/",
+        "names": {"client_id": "client_key"},  # TikTok's name for the client id
+        "hint_param": None,  # the page's body has no hint
+        "tokens": "access_token",  # the page names the access token
     },
 }

@@ -42,6 +42,11 @@ Choices where the pages are silent:
 - PKCE is not documented, so none is sent. Twitch scopes are colon-style names
   ("channel:read:subscriptions"); no default is documented, so pass authorize(scope=...).
 - The device code flow and its public (secret-less) clients are outside this adapter.
+
+Revocation (https://dev.twitch.tv/docs/authentication/revoke-tokens/): id.twitch.tv/oauth2/revoke takes
+the client id and a token in a form, no secret; the page only speaks of access tokens. The device
+code flow exists but is not declared: its request and answer fields could not be read in the
+official text, and its "authorization_pending" comes as a message, not an error code.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -83,5 +88,12 @@ ADAPTER = {
         "pkce": None,  # inferred: the pages document no PKCE
         # POST {base_url}/oauth2/token, form, client id and secret in the body: as refresh does.
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # revoke-tokens page: POST {base_url}/oauth2/revoke, form client_id and token, no secret
+    "revoke": {
+        "url": "{base_url}/oauth2/revoke",
+        # inferred: "body" as for the refresh; the client_secret it adds is not asked for
+        "hint_param": None,  # the page's body has no hint
+        "tokens": "access_token",  # the page speaks of access tokens
     },
 }

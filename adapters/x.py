@@ -45,6 +45,11 @@ Choices where the pages are silent:
   report for a spent refresh token ("Value passed for the token was invalid", under
   error invalid_request) counts as "authorize again".
 - The authorization page lives on x.com (formerly twitter.com): the authorize_base_url setting.
+
+Revocation (https://developer.twitter.com/en/docs/authentication/oauth-2-0/user-access-token#revoke-an-access-token,
+request shape read in client code):
+api.x.com/2/oauth2/revoke takes the token, a type hint and the client id in a form; confidential
+clients add Basic credentials (the auth_method setting, as for the refresh). No device flow.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -93,4 +98,8 @@ ADAPTER = {
         # POST {base_url}/2/oauth2/token, form, the same client auth: as refresh does.
         "exchange": {"grant_type": "authorization_code"},
     },
+    # user-access-token page (as client code quotes it): POST {base_url}/2/oauth2/revoke, form
+    # token, token_type_hint,
+    # client_id (public) or Basic auth (confidential): the auth_method setting, inherited
+    "revoke": {"url": "{base_url}/2/oauth2/revoke"},
 }

@@ -42,6 +42,11 @@ Choices where the pages are silent:
 - The refresh example of the auth-flow guide was not read; the request above is what Xero staff
   answered as correct usage (thread 105714701).
 - PKCE S256: the FAQ says PKCE is supported for apps without a secret; S256 is the method sent.
+
+Revocation (https://developer.xero.com/documentation/guides/oauth2/auth-flow/; the request
+shape as Xero's own xero-node SDK and other client code send it):
+identity.xero.com/connect/revocation is RFC 7009-style: the refresh token in a form with Basic
+credentials, and it removes every connection the user gave the app. No device flow.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -84,5 +89,11 @@ ADAPTER = {
         "scope": "openid profile email offline_access",
         "pkce": "S256",
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # xero-node's revokeToken and client code: POST {base_url}/connect/revocation, form token=<refresh
+    # token>, Basic auth (the auth_method setting, inherited)
+    "revoke": {
+        "url": "{base_url}/connect/revocation",
+        # token_type_hint: inferred, RFC 7009 lets the server ignore it
     },
 }

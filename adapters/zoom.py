@@ -36,6 +36,12 @@ Choices where the pages are silent:
   page read shows no refresh example.
 - Dead refresh token: 400 {"reason": "Invalid Token!", "error": "invalid_grant"} (seen in
   raycast/extensions issues 10896 and 12533): RFC 6749's code, with the text in "reason".
+
+Device flow and revocation (https://developers.zoom.us/docs/integrations/oauth/):
+- With "Use App on Device" enabled, zoom.us/oauth/devicecode issues the code; unlike a pure
+  RFC 8628 public client, both that request and the token poll carry the app's Basic credentials,
+  and the page passes their parameters in the query string.
+- zoom.us/oauth/revoke takes the access token in the query string, with Basic credentials.
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -79,5 +85,21 @@ ADAPTER = {
         "url": "{base_url}/oauth/authorize",
         "pkce": "S256",  # the PKCE page: S256 or plain
         "exchange": {"grant_type": "authorization_code"},
+    },
+    # Zoom OAuth page: POST {base_url}/oauth/devicecode?client_id=..., Authorization: Basic
+    "device": {
+        "url": "{base_url}/oauth/devicecode",
+        # poll: POST /oauth/token?grant_type=urn:ietf:params:oauth:grant-type:device_code&
+        # device_code=..., Basic auth (the auth_method setting); the device request follows the
+        # same encoding, its client_id travelling in the Basic header (inferred: the page also
+        # names it in the query)
+        "poll": {"encoding": "query"},
+    },
+    # Zoom OAuth page: POST {base_url}/oauth/revoke?token={ACCESS_TOKEN}, Basic auth
+    "revoke": {
+        "url": "{base_url}/oauth/revoke",
+        "encoding": "query",  # the token is in the query string
+        "hint_param": None,  # the page sends the token alone
+        "tokens": "access_token",  # the page names the access token
     },
 }

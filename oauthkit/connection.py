@@ -243,8 +243,10 @@ class Connection:
         t0 = time.monotonic()
         spec = revoke_spec(self.adapter, self.name)
         record = self._keeper.record
-        tokens = [(record.refresh_token, "refresh_token")] if record.refresh_token else []
-        if record.token is not None and (spec.access_token or not tokens):
+        tokens: list[tuple[str, str]] = []
+        if record.refresh_token and spec.tokens != "access_token":
+            tokens.append((record.refresh_token, "refresh_token"))
+        if record.token is not None and (spec.tokens != "refresh_token" or not tokens):
             tokens.append((record.token.access_token, "access_token"))
         revoke_tokens(self.dialect, tokens, timeout=self.timeout, redact=self.redact)
         self._keeper.forget(t0, f"revoked at the provider ({len(tokens)} token(s))")

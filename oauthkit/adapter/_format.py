@@ -28,6 +28,7 @@ from ._spec import (
     RequestSpec,
     ResponseSpec,
     RevokeSpec,
+    RevokeTokens,
     Rotation,
     Setting,
     TimestampFormat,
@@ -50,6 +51,7 @@ _ALIASES: dict[str, Any] = {
     "ExpiryKind": ExpiryKind,
     "TimestampFormat": TimestampFormat,
     "PkceMethod": PkceMethod,
+    "RevokeTokens": RevokeTokens,
 }
 
 

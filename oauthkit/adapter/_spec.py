@@ -27,6 +27,9 @@ Rotation = Literal["always", "never", "if_present"]
 ExpiryKind = Literal["seconds", "timestamp"]
 TimestampFormat = Literal["iso8601", "epoch", "epoch_ms"]
 PkceMethod = Literal["S256", "plain"]
+# What conn.revoke() sends: the refresh token (RFC 7009 section 2.1: its grant goes with it), the
+# access token only (providers whose endpoint takes no other), or both, one request each.
+RevokeTokens = Literal["refresh_token", "access_token", "both"]
 
 METHODS: tuple[Method, ...] = get_args(Method)
 ENCODINGS: tuple[Encoding, ...] = get_args(Encoding)
@@ -36,6 +39,7 @@ ROTATIONS: tuple[Rotation, ...] = get_args(Rotation)
 EXPIRY_KINDS: tuple[ExpiryKind, ...] = get_args(ExpiryKind)
 TIMESTAMP_FORMATS: tuple[TimestampFormat, ...] = get_args(TimestampFormat)
 PKCE_METHODS: tuple[PkceMethod, ...] = get_args(PkceMethod)
+REVOKE_TOKENS: tuple[RevokeTokens, ...] = get_args(RevokeTokens)
 # RFC 8414 / OpenID names, for a client auth chosen by a setting or by discovery.
 CLIENT_AUTH_METHODS: dict[str, ClientAuthKind] = {
     "client_secret_basic": "basic",
@@ -243,12 +247,13 @@ class DeviceSpec:
 class RevokeSpec:
     """Token revocation (RFC 7009, or a provider's own): the request (``request.url``; its
     client auth, encoding and method inherit the refresh request's), the parameter holding the
-    token (``token_param``) and its type hint, and whether the access token is revoked too."""
+    token (``token_param``) and its type hint, and which tokens are sent (``tokens``; without a
+    refresh token the access token is sent)."""
 
     request: RequestSpec
     token_param: str = "token"
     hint_param: str | None = "token_type_hint"
-    access_token: bool = False
+    tokens: RevokeTokens = "refresh_token"
 
 
 @dataclass(frozen=True)

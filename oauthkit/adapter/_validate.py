@@ -18,6 +18,7 @@ from ._spec import (
     EXCHANGE_WIRE_NAMES,
     LOGIN_GRANT_TYPE,
     PKCE_METHODS,
+    REVOKE_TOKENS,
     ROTATIONS,
     AuthorizeSpec,
     DeviceSpec,
@@ -243,7 +244,7 @@ class _Validator(RequestChecks):
         """RFC 7009 (or the provider's own): the request that revokes a token."""
         if value is None:
             return None
-        own = ("token_param", "hint_param", "access_token")
+        own = ("token_param", "hint_param", "tokens")
         spec = self.mapping(value, "revoke", (*_REQUEST_KEYS, *own))
         base = self._section("request")
         merged = {key: base[key] for key in _REVOKE_INHERITS if key in base}
@@ -254,12 +255,12 @@ class _Validator(RequestChecks):
             spec.get("token_param", default_of(RevokeSpec, "token_param")), "revoke.token_param"
         )
         hint = spec.get("hint_param", default_of(RevokeSpec, "hint_param"))
-        access = spec.get("access_token", default_of(RevokeSpec, "access_token"))
-        if not isinstance(access, bool):
-            raise self.fail("revoke.access_token", f"must be true or false, got {access!r}")
+        tokens = self.choice(
+            spec.get("tokens", default_of(RevokeSpec, "tokens")), "revoke.tokens", REVOKE_TOKENS
+        )
         return RevokeSpec(
             request=request,
             token_param=str(token_param),
             hint_param=self.text(hint, "revoke.hint_param", optional=True),
-            access_token=access,
+            tokens=tokens,
         )
