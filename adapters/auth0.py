@@ -82,4 +82,16 @@ ADAPTER = {
         # POST {base_url}/oauth/token, form, client_id (+ secret when set): as refresh does.
         "exchange": {"grant_type": "authorization_code"},
     },
+    # Auth0's Device Authorization Flow (https://auth0.com/docs/get-started/authentication-and-
+    # authorization-flow/device-authorization-flow): POST {base_url}/oauth/device/code with
+    # client_id and scope; the answer is RFC 8628's; poll {base_url}/oauth/token with the device
+    # grant, the device_code and the client_id (native applications: no secret)
+    "device": {
+        "url": "{base_url}/oauth/device/code",
+        "scope": "openid offline_access",  # offline_access: a refresh token, as for authorize
+        "poll": {},
+    },
+    # Revoke Refresh Token (https://auth0.com/docs/api/authentication/revoke-refresh-token):
+    # POST {base_url}/oauth/revoke with client_id, client_secret (confidential) and token
+    "revoke": {"url": "{base_url}/oauth/revoke", "hint_param": None},  # the page sends no hint
 }

@@ -20,8 +20,9 @@ import time
 from typing import Any
 
 from . import hs256
+from .devices import DeviceCodes
 from .records import RecordedRequest, Reply, json_reply, seconds
-from .registry import AccessToken
+from .registry import AccessToken, Grant
 from .server import Emulator
 
 _INVALID_GRANT = {
@@ -30,6 +31,15 @@ _INVALID_GRANT = {
 }
 _ACCESS_DENIED = {"error": "access_denied", "error_description": "Unauthorized"}
 _RATE_LIMIT = 30
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+# What the token endpoint answers a device code in each state (Auth0's Device Authorization
+# Flow: 403 authorization_pending / access_denied / expired_token, 429 slow_down).
+_DEVICE_ERRORS = {
+    "unknown": (403, "invalid_grant", "Invalid or expired device code."),
+    "expired": (403, "expired_token", "Device code expired"),
+    "pending": (403, "authorization_pending", "User has yet to authorize device code."),
+    "denied": (403, "access_denied", "User cancelled the confirmation prompt."),
+}
 
 
 class Auth0Emulator(Emulator):
@@ -48,6 +58,9 @@ class Auth0Emulator(Emulator):
         reuse_interval: float = 0,
         confidential: bool = True,
         scope: str = "openid offline_access",
+        device_lifetime: float = 900.0,
+        device_interval: float = 5.0,
+        device_approval_delay: float = 0.0,
         **options: Any,
     ) -> None:
         if reuse_interval < 0:
@@ -57,6 +70,11 @@ class Auth0Emulator(Emulator):
         self.pkce_required = not self.confidential
         self.scope = scope
         self._id_token_key = secrets.token_bytes(32)
+        # The device flow's test user (Auth0's defaults: a 900 s code, polled every 5 s).
+        self.device_interval = float(device_interval)
+        self._devices = DeviceCodes(
+            device_lifetime, device_approval_delay, bool(options.get("consent", True))
+        )
         super().__init__(**options)
 
     @property
@@ -78,6 +96,8 @@ class Auth0Emulator(Emulator):
         grant_type = req.param("grant_type")
         if grant_type == "authorization_code":
             return self._exchange(req)
+        if grant_type == DEVICE_GRANT:
+            return self._device_poll(req)
         if grant_type != "refresh_token":
             return json_reply(
                 400,
@@ -183,7 +203,61 @@ class Auth0Emulator(Emulator):
     def handle_other(self, req: RecordedRequest) -> Reply:
         if req.path == "/.well-known/openid-configuration" and req.method in ("GET", "HEAD"):
             return json_reply(200, self.discovery())
+        if req.path == "/oauth/device/code" and req.method == "POST":
+            with self._lock:
+                return self._device_code(req)
+        if req.path == "/oauth/revoke" and req.method == "POST":
+            with self._lock:
+                return self._revoke(req)
         return self.not_found()
+
+    # Device Authorization Flow: POST /oauth/device/code (client_id, scope), then the token
+    # endpoint with grant_type urn:ietf:params:oauth:grant-type:device_code and device_code.
+    def _device_code(self, req: RecordedRequest) -> Reply:
+        if not self.client_id_matches(req.param("client_id")):
+            return json_reply(401, {"error": "unauthorized_client", "error_description": "Unknown client"})
+        code = self._devices.issue()
+        return json_reply(
+            200,
+            {
+                "device_code": code.device_code,
+                "user_code": code.user_code,
+                "verification_uri": self.base_url + "/activate",
+                "verification_uri_complete": f"{self.base_url}/activate?user_code={code.user_code}",
+                "expires_in": seconds(self._devices.lifetime),
+                "interval": seconds(self.device_interval),
+            },
+        )
+
+    def _device_poll(self, req: RecordedRequest) -> Reply:
+        if not self.client_id_matches(req.param("client_id")):
+            return json_reply(401, _ACCESS_DENIED)
+        state = self._devices.answer(req.param("device_code"))
+        if state != "approved":
+            status, code, text = _DEVICE_ERRORS[state]
+            return json_reply(status, {"error": code, "error_description": text})
+        grant = self._registry.add_grant(Grant(self.new_subject(), self.scope))
+        access = self.issue_access(grant)
+        body: dict[str, Any] = {
+            "access_token": access.value,
+            "expires_in": seconds(self.access_lifetime),
+            "scope": grant.scope,
+            "token_type": "Bearer",
+            "refresh_token": self.issue_refresh(grant).value,
+        }
+        if "openid" in grant.scope.split():
+            body["id_token"] = self._id_token(access)
+        return json_reply(200, body)
+
+    # Revoke Refresh Token: POST /oauth/revoke (client_id, client_secret for confidential
+    # applications, token); 200 with an empty body, also for an unknown token.
+    def _revoke(self, req: RecordedRequest) -> Reply:
+        if not self._client_ok(req):
+            return json_reply(401, _ACCESS_DENIED)
+        token = self.find_refresh(req.param("token"))
+        if token is not None:
+            self.revoke_family(token.grant)
+        return Reply(200, b"", "")
 
     def discovery(self) -> dict[str, Any]:
         return {

@@ -15,19 +15,25 @@ imports nothing of oauthkit. Settings values may hold ``{origin}``, ``{client_id
 from __future__ import annotations
 
 import itertools
-import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from .devices import DeviceCodes
 from .records import RecordedRequest, Reply, json_reply, seconds
 from .registry import Grant
 from .server import Emulator
 
 WireSpec = Mapping[str, Any]
+# RFC 8628 section 3.5's answers for each state of a code (and RFC 6749's for an unknown one).
+_DEVICE_ERRORS = {
+    "unknown": ("invalid_grant", "unknown or used device code"),
+    "expired": ("expired_token", "the device code expired"),
+    "pending": ("authorization_pending", "the user has not answered yet"),
+    "denied": ("access_denied", "the user refused"),
+}
 _DEVICE_FIELDS = (
     "device_code",
     "user_code",
@@ -36,17 +42,6 @@ _DEVICE_FIELDS = (
     "expires_in",
     "interval",
 )
-
-
-@dataclass
-class DeviceGrant:
-    """One device code: the test user answers once ``approve_at`` has passed."""
-
-    device_code: str
-    user_code: str
-    expires_at: float
-    approve_at: float
-    used: bool = False
 
 
 def emulator_class(wire: WireSpec) -> type[WireEmulator]:
@@ -80,7 +75,9 @@ class WireEmulator(Emulator):
         self.device_lifetime = float(device_lifetime)
         self.device_interval = float(device_interval)
         self.device_approval_delay = float(device_approval_delay)
-        self._device_codes: dict[str, DeviceGrant] = {}
+        # Before the server starts (the base class starts it): a poll may come at once.
+        consent = bool(options.get("consent", True))
+        self._devices = DeviceCodes(device_lifetime, device_approval_delay, consent)
         super().__init__(**options)
 
     @property
@@ -162,13 +159,7 @@ class WireEmulator(Emulator):
         problem = self._client_problem(req, spec)
         if problem is not None:
             return self._error(401, "invalid_client", problem)
-        code = DeviceGrant(
-            device_code=secrets.token_urlsafe(24),
-            user_code="-".join(secrets.token_hex(2).upper() for _ in range(2)),
-            expires_at=time.time() + self.device_lifetime,
-            approve_at=time.time() + self.device_approval_delay,
-        )
-        self._device_codes[code.device_code] = code
+        code = self._devices.issue()
         names = {k: device["fields"].get(k, k) for k in _DEVICE_FIELDS}
         body = {
             names["device_code"]: code.device_code,
@@ -184,17 +175,10 @@ class WireEmulator(Emulator):
         problem = self._client_problem(req, poll)
         if problem is not None:
             return self._error(401, "invalid_client", problem)
-        code = self._device_codes.get(self._param(req, poll, "device_code") or "")
-        now = time.time()
-        if code is None or code.used:
-            return self._error(400, "invalid_grant", "unknown or used device code")
-        if now >= code.expires_at:
-            return self._error(400, "expired_token", "the device code expired")
-        if now < code.approve_at:
-            return self._error(400, "authorization_pending", "the user has not answered yet")
-        if not self.consent:
-            return self._error(400, "access_denied", "the user refused")
-        code.used = True
+        state = self._devices.answer(self._param(req, poll, "device_code"))
+        if state != "approved":
+            code, text = _DEVICE_ERRORS[state]
+            return self._error(400, code, text)
         grant = self._registry.add_grant(Grant(self._sub, self.scope))
         return self._answer_with(poll["answer"], grant, self.issue_refresh(grant).value)
 
