@@ -274,3 +274,19 @@ def test_a_new_connection_in_the_log_keeps_the_history_filter_and_page() -> None
     assert view.connection.value == "auth0/default" and view.page == 2
     assert view.count.value == "rows 21–30 of 50" and len(renders) == 1
     view.close()
+
+
+def test_revoking_clears_the_card_and_logs_a_revoke_row(
+    auth0: sb.Emulator, memory_store: str, dashboards: list[Dashboard]
+) -> None:
+    conn = oauthkit.connect("auth0", store=memory_store, **auth0.settings)
+    token = conn.refresh()
+    dash = oauthkit.dashboard(conn)
+    dashboards.append(dash)
+    card = dash.cards[0]
+    assert token.fingerprint in card.details.value
+    conn.revoke()  # Auth0's /oauth/revoke on its emulator, then forgotten here
+    wait_for(lambda: token.fingerprint not in card.details.value)
+    wait_for(lambda: rows(dash) == 2)
+    assert "revoke" in dash.history.table.value
+    assert "s left" not in card.countdown.value

@@ -144,7 +144,9 @@ class ConnectionCard(widgets.VBox):  # type: ignore[misc]
             if event.outcome == "ok":
                 self._error = None
                 self._auto_failures = 0
-                if source.token is not None:
+                if event.trigger == "revoke":  # revoked or forgotten: the card has no token now
+                    self._token = None
+                elif source.token is not None:
                     self._token = source.token
                 self._rotations = max(self._rotations, source.rotations)
             else:
