@@ -45,8 +45,10 @@ Device flow (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/auth
 github.com/login/device/code hands out the code (JSON when asked with Accept: application/json),
 and the app polls the usual access_token endpoint with the client id and the device code; no
 secret is needed and the flow must be switched on in the app's settings.
-Revocation is not declared: GitHub's endpoints (api.github.com/applications/{client_id}/token and
-.../grant) take the DELETE method, which the adapter format cannot send.
+Revocation (https://docs.github.com/en/rest/apps/oauth-applications): DELETE
+api.github.com/applications/{client_id}/grant deletes the user's whole grant for the app (every
+token it holds), authenticated with HTTP Basic (client id and secret) and a JSON body naming one
+of the grant's access tokens; GitHub answers 204. (.../token would delete one token only.)
 """
 
 # A key is here because the page states it, or because the adapter departs from the default on
@@ -61,6 +63,8 @@ ADAPTER = {
         "client_id": {"doc": "the GitHub App's client ID (not its app ID)"},
         # "Required unless the user access token was generated using the device flow"
         "client_secret": {"required": False, "secret": True, "doc": "not needed for device-flow tokens"},
+        # The REST API's host (https://api.github.com; on GitHub Enterprise Server HOST/api/v3)
+        "api_base_url": {"default": "https://api.github.com", "doc": "HOST/api/v3 on GitHub Enterprise"},
     },
     "request": {
         "url": "{base_url}/login/oauth/access_token",
@@ -103,5 +107,16 @@ ADAPTER = {
         # says none is needed)
         "poll": {},
     },
-    # revoke: not declared, GitHub revokes with DELETE (see above)
+    # DELETE /applications/{client_id}/grant: the grant, not one token, so the rotated refresh
+    # tokens go with it; Basic auth and {"access_token": ...} as the REST reference prints
+    "revoke": {
+        "url": "{api_base_url}/applications/{client_id}/grant",
+        "method": "DELETE",
+        "encoding": "json",
+        "client_auth": "basic",
+        "grant_type": None,
+        "token_param": "access_token",
+        "hint_param": None,  # the body is access_token alone
+        "tokens": "access_token",
+    },
 }

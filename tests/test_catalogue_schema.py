@@ -199,3 +199,22 @@ def test_a_number_in_a_dotted_path_steps_into_a_list() -> None:
     with pytest.raises(oauthkit.RefreshError) as info:
         verify(adapter, _example(other, status=401))
     assert not isinstance(info.value, oauthkit.InvalidGrant)
+
+
+def test_delete_is_for_revocation_only_and_github_sends_it_as_its_reference_prints() -> None:
+    with pytest.raises(oauthkit.AdapterError, match="DELETE is only for a revocation request"):
+        oauthkit.Adapter.from_dict(_adapter(request={"method": "DELETE"}))
+    import oauthkit.sandbox as sb
+
+    with sb.serve("github", access_lifetime=600) as p:
+        conn = oauthkit.connect("github", store="memory://github-revoke", min_interval=0, **p.settings)
+        try:
+            token = conn.refresh()
+            conn.revoke()
+        finally:
+            conn.close()
+        [sent] = [r for r in p.requests if r.method == "DELETE"]
+        assert sent.path == f"/applications/{p.client_id}/grant"
+        assert sent.basic_auth == (p.client_id, p.client_secret)
+        assert sent.json == {"access_token": token.access_token}
+        assert sent.headers["content-length"] == str(len(sent.body))

@@ -98,6 +98,8 @@ class RequestChecks(AnswerChecks):
         self.templated(url, f"{path}.url", settings)
         method = self.choice(str(given("method")).upper(), f"{path}.method", METHODS)
         encoding = self.choice(given("encoding"), f"{path}.encoding", ENCODINGS)
+        if method == "DELETE" and path != "revoke":
+            raise self.fail(f"{path}.method", "DELETE is only for a revocation request (revoke.method)")
         if method == "GET" and encoding != "query":
             raise self.fail(f"{path}.encoding", "must be 'query' for a GET request (a GET has no body)")
         client_auth = self.client_auth(given("client_auth"), declared, path)

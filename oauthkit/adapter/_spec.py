@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-Method = Literal["GET", "POST"]
+# DELETE only for a revocation request (GitHub deletes a grant with it), never a token request.
+Method = Literal["GET", "POST", "DELETE"]
 Encoding = Literal["query", "form", "json"]
 # How a token answer's body is encoded (GitHub answers form-encoded unless asked for JSON).
 AnswerEncoding = Literal["json", "form"]

@@ -98,12 +98,12 @@ class WireEmulator(Emulator):
 
     def handle_other(self, req: RecordedRequest) -> Reply:
         device, revoke = self.wire.get("device"), self.wire.get("revoke")
-        if device and req.path == device["path"] and req.method == "POST":
+        if device and req.path == self._path(device["path"]) and req.method == "POST":
             with self._lock:
                 return self._device_code(req, device)
         if req.path == "/device":  # the verification page the test user never needs
             return Reply(200, b"<p>Enter the code shown by the application.</p>", "text/html")
-        if revoke and req.path == revoke["path"]:
+        if revoke and req.path == self._path(revoke["path"]):
             with self._lock:
                 return self._revoke(req, revoke)
         discovery = self.wire.get("discovery")
@@ -112,6 +112,10 @@ class WireEmulator(Emulator):
             methods = ["client_secret_basic", "client_secret_post", "none"]
             return json_reply(200, {**doc, "token_endpoint_auth_methods_supported": methods})
         return self.not_found()
+
+    def _path(self, template: str) -> str:
+        """A path that names the client (GitHub's /applications/{client_id}/grant), filled in."""
+        return template.replace("{client_id}", self.client_id)
 
     # ---- the token endpoint ----------------------------------------------------------------
     def handle_token(self, req: RecordedRequest) -> Reply:
