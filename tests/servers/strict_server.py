@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import h11
 
@@ -223,6 +223,10 @@ class MiniProvider:
         self.origin = ""  # set once the server listens: the discovery document names it
         self.issuer_suffix = ""  # "/": the document names the issuer as Auth0 does
         self.issued: set[str] = set()
+        # An adapter's answer shape (oauthkit.emulate.wire_spec(...)["answer"]): the tokens at its
+        # dotted paths, its status wrapper, its encoding. None: the standard RFC 6749 answer.
+        self.shape: dict[str, Any] | None = None
+        self.exchange_shape: dict[str, Any] | None = None  # a code exchange's, when it differs
 
     def __call__(self, seen: Seen) -> Reply:
         if seen.path == "/.well-known/openid-configuration":
@@ -250,10 +254,45 @@ class MiniProvider:
                 "refresh": {"token": refresh, "expires": later},
             }
             return Reply.json(200, {"user": {}, "tokens": pair} if seen.path.endswith("/login") else pair)
+        if self.shape is not None:
+            exchange = {"code", "authorization_code"} & set(params) and self.exchange_shape is not None
+            return _shaped(self.exchange_shape if exchange else self.shape, access, refresh)
         return Reply.json(
             200,
             {"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh},
         )
+
+
+def _shaped(shape: dict[str, Any], access: str, refresh: str) -> Reply:
+    """A token answer at the adapter's own paths, wrapper and encoding."""
+    body: dict[str, Any] = {}
+
+    def put(path: str | None, value: Any) -> None:
+        if not path:
+            return
+        node = body
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+
+    put(shape["access_token"], access)
+    put(shape.get("refresh_token"), refresh)
+    put(shape.get("token_type"), "Bearer")
+    expires = shape.get("expires")
+    if expires:
+        if expires["kind"] == "seconds":
+            put(expires["field"], 3600)
+        elif expires["format"] == "iso8601":
+            put(expires["field"], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600)))
+        else:
+            scale = 1000 if expires["format"] == "epoch_ms" else 1
+            put(expires["field"], int((time.time() + 3600) * scale))
+    if shape.get("status_field"):
+        put(shape["status_field"], shape["ok_status"])
+    if shape.get("encoding") == "form":
+        return Reply(200, urlencode(body).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+    return Reply.json(200, body)
 
 
 def serve_provider() -> tuple[StrictServer, MiniProvider]:
