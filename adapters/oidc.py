@@ -116,7 +116,9 @@ ADAPTER = {
     # the client authenticated as for any token request)
     "device": {
         "url": "{device_authorization_endpoint}",
-        "scope": "openid offline_access",  # inferred: offline_access asks for the refresh token
+        # as authorize's: offline_access is left to the user, servers that do not know it refuse
+        # the whole request (django-oauth-toolkit: invalid_scope)
+        "scope": "openid",
         "poll": {},
     },
     # RFC 7009 section 2.1: POST token=...&token_type_hint=refresh_token, client authenticated

@@ -15,6 +15,7 @@ import requests
 
 from . import transport
 from .adapter import Adapter, choose_client_auth, template_fields
+from .dialect import Dialect
 from .errors import ConfigError, DeadlineExceeded, OAuthKitError, TransportError
 from .response import Answer, redirect_target
 from .urls import endpoint_url, url_problem
@@ -107,6 +108,7 @@ def discover(
     *,
     timeout: float,
     insecure_ok: bool,
+    force: bool = False,
 ) -> dict[str, str]:
     """The settings an issuer's metadata supplies: ``token_endpoint``, ``auth_method``, and the
     authorization, device authorization and revocation endpoints (absent from a document: left
@@ -118,7 +120,7 @@ def discover(
     method_setting = adapter.request.client_auth_setting
     into = endpoint_settings(adapter)
     needed = [k for k in (into["token_endpoint"], method_setting) if k and adapter.setting(k) is not None]
-    if needed and all(settings.get(k) for k in needed):
+    if not force and needed and all(settings.get(k) for k in needed):
         return {}  # the user named the endpoint and the method: nothing to fetch (works offline)
 
     def fail(
@@ -208,6 +210,25 @@ def discover(
                 )
             found[method_setting] = picked
     return {k: v for k, v in found.items() if adapter.setting(k) is not None}
+
+
+def fill_endpoint(dialect: Dialect, template: str, timeout: float) -> None:
+    """Before a flow uses an endpoint its settings lack (``template`` is one setting, e.g.
+    ``{device_authorization_endpoint}``): fetch the metadata even though the refresh did not
+    need it (the user named the token endpoint and the method), and fill in what it names."""
+    adapter = dialect.adapter
+    refs = template_fields(template)
+    if len(refs) != 1 or dialect.settings.get(refs[0]) or not discovery_enabled(adapter, dialect.settings):
+        return
+    found = discover(
+        adapter,
+        dialect.connection,
+        dialect.settings,
+        timeout=timeout,
+        insecure_ok=dialect.insecure_ok,
+        force=True,
+    )
+    dialect.settings.update({k: v for k, v in found.items() if not dialect.settings.get(k)})
 
 
 def _fetch(url: str, timeout: float) -> Answer:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from . import transport
 from .adapter import Adapter, RevokeSpec
 from .dialect import Dialect
+from .discovery import fill_endpoint
 from .errors import ConfigError, OAuthKitError, ProviderError, RefreshError, TransportError
 
 _SENT_OK = range(200, 300)  # 200 per RFC 7009; 204 from providers with a REST-style endpoint
@@ -42,6 +43,7 @@ def revoke_tokens(
     adapter, connection = dialect.adapter, dialect.connection
     spec = revoke_spec(adapter, connection)
     request = spec.request
+    fill_endpoint(dialect, request.url, timeout)
     url = dialect.url(request.url, "revocation URL")
     statuses = []
     for token, hint in tokens:

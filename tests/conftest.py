@@ -8,7 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,8 @@ class Server:
     authorize_url: str  # the authorization endpoint (authorization code grant)
     code_clients: dict[str, tuple[str, str | None]]  # auth method -> client for the code grant
     api_scope: str  # what api_url requires
+    # auth method -> client for the device authorization grant (RFC 8628)
+    device_clients: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def _start(script: str, *args: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
@@ -209,6 +211,7 @@ def authlib_server() -> Iterator[Server]:
             authorize_url=url + "/oauth/authorize",
             code_clients=clients,  # Authlib's clients take every grant
             api_scope="profile",
+            device_clients=clients,
         )
     finally:
         _stop(proc)
@@ -230,6 +233,12 @@ def dot_server() -> Iterator[Server]:
         "client_secret_post": (code["client_id"], code["secret"]),
         "none": (info["code_public"]["client_id"], None),
     }
+    device = info["device_confidential"]  # and one for the device authorization grant
+    device_clients = {
+        "client_secret_basic": (device["client_id"], device["secret"]),
+        "client_secret_post": (device["client_id"], device["secret"]),
+        "none": (info["device_public"]["client_id"], None),
+    }
     try:
         yield Server(
             url=url,
@@ -241,6 +250,7 @@ def dot_server() -> Iterator[Server]:
             authorize_url=url + "/o/authorize/",
             code_clients=code_clients,
             api_scope="read",
+            device_clients=device_clients,
         )
     finally:
         _stop(proc)

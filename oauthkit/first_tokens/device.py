@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import transport
 from ..adapter import DeviceSpec, RequestSpec
+from ..discovery import fill_endpoint
 from ..errors import AuthorizationError, ConfigError
 from ..response import Answer, Context, answer_error, read_token
 from ..token import Token
@@ -58,26 +59,36 @@ def request_code(conn: FirstTokenHost, scope: str | None = None) -> DeviceCode:
     poll = spec.poll.request
     ask = dataclasses.replace(poll, url=spec.url, method="POST", grant_type=None, extra={})
     dialect = conn.dialect
+    fill_endpoint(dialect, spec.url, conn.timeout)
     chosen = scope if scope is not None else spec.scope
     wire = dialect.build(
         ask, dialect.auth_kind(ask), dialect.url(spec.url, "device authorization URL"),
         [("scope", chosen)] if chosen else [],
     )  # fmt: skip
     fail = failer(conn)
-    answer = _fetch(conn, wire.method, wire.url, wire.headers, wire.body)
+    t0 = time.monotonic()
+    try:
+        answer = _fetch(conn, wire.method, wire.url, wire.headers, wire.body)
+    except Exception as exc:  # unreachable, slow, refused: typed, and a row in the log
+        error = as_authorization_error(conn, TRIGGER, exc, conn.redact)
+        conn.log_failure(error, TRIGGER, t0)
+        raise error from None
     try:
         body = json.loads(answer.body) if answer.body else None
     except ValueError:
         body = None
     if answer.status != 200 or not isinstance(body, dict) or "error" in body:
-        error = body.get("error") if isinstance(body, dict) else None
-        raise fail(
+        said = body.get("error") if isinstance(body, dict) else None
+        error = fail(
             "refused",
             f"the provider refused the device authorization request (HTTP {answer.status})",
-            detail=conn.redact(str(error or answer.body[:200].decode("utf-8", "replace"))),
+            status=answer.status,
+            detail=conn.redact(str(said or answer.body[:200].decode("utf-8", "replace"))),
             hint="check the client id, that the device flow is enabled for this application, "
             "and the scope",
         )
+        conn.log_failure(error, TRIGGER, t0)
+        raise error
 
     def get(name: str) -> Any:
         return body.get(spec.field_name(name))

@@ -128,9 +128,17 @@ def as_authorization_error(
 
 
 def failer(conn: FirstTokenHost) -> Callable[..., AuthorizationError]:
-    def fail(reason: str, message: str, *, hint: str, detail: str | None = None) -> AuthorizationError:
+    def fail(
+        reason: str, message: str, *, hint: str, detail: str | None = None, status: int | None = None
+    ) -> AuthorizationError:
         return AuthorizationError(
-            message, reason=reason, adapter=conn.adapter.name, connection=conn.name, detail=detail, hint=hint
+            message,
+            reason=reason,
+            adapter=conn.adapter.name,
+            connection=conn.name,
+            detail=detail,
+            hint=hint,
+            status=status,
         )
 
     return fail

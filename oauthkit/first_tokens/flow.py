@@ -31,7 +31,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from .. import transport
 from ..adapter import TokenRequest
 from ..dialect import WireRequest
-from ..discovery import issuer_of
+from ..discovery import fill_endpoint, issuer_of
 from ..errors import AuthorizationError, ConfigError, OAuthKitError, frames_of, shorten
 from ..redact import redact_params
 from ..response import Context, read_token
@@ -136,6 +136,7 @@ def start(
             connection=conn.name,
             hint="pass scope= and redirect_uri= to authorize(); state and PKCE are oauthkit's",
         )
+    fill_endpoint(conn.dialect, spec.url, conn.timeout)
     values = conn.dialect.template_values()
     extra = {**{key: tmpl.format_map(values) for key, tmpl in spec.extra.items()}, **extra}
     endpoint = conn.dialect.url(spec.url, "authorization URL")

@@ -10,6 +10,13 @@ refresh-token grant with rotation
 The app only stores codes and tokens in memory, approves every authorization request as the one
 test user (no login page, no consent screen), and serves an RFC 8414 metadata document
 (validated by Authlib) at the OpenID discovery path.
+
+Also Authlib's device authorization grant (RFC 8628: ``DeviceAuthorizationEndpoint`` at
+/oauth/device/code and ``DeviceCodeGrant`` at the token endpoint, interval 1 s) and its RFC 7009
+``RevocationEndpoint`` at /oauth/revoke, both listed in the metadata. The app stores the device
+credentials; the user's decision comes from a test-only route standing in for the verification
+page: ``POST /test/device/approve`` with ``user_code`` (and ``deny=1`` to refuse). Revoking either
+token of a grant kills both (RFC 7009 section 2.1: "SHOULD also invalidate the access token").
 """
 
 from __future__ import annotations
@@ -27,10 +34,17 @@ from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, grants
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oauth2.rfc6749.models import AuthorizationCodeMixin
 from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+from authlib.oauth2.rfc8628 import (
+    DEVICE_CODE_GRANT_TYPE,
+    DeviceAuthorizationEndpoint,
+    DeviceCodeGrant,
+    DeviceCredentialDict,
+)
 from authlib.oauth2.rfc9207 import IssuerParameter
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 USER = {"id": 1, "username": "ada", "password": "analytical-engine"}
@@ -78,7 +92,7 @@ class Client(ClientMixin):  # type: ignore[misc]
         return response_type == "code"
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type in ("password", "authorization_code", "refresh_token")
+        return grant_type in ("password", "authorization_code", "refresh_token", DEVICE_CODE_GRANT_TYPE)
 
 
 class Token(TokenMixin):  # type: ignore[misc]
@@ -137,7 +151,10 @@ CLIENTS = {
 }
 TOKENS: list[Token] = []
 CODES: dict[str, AuthorizationCode] = {}
-COUNTS = {"refreshes": 0, "discoveries": 0, "authorizations": 0, "code_exchanges": 0}
+COUNTS = {"refreshes": 0, "discoveries": 0, "authorizations": 0, "code_exchanges": 0, "revocations": 0}
+DEVICES: dict[str, DeviceCredentialDict] = {}  # device_code -> what the device endpoint issued
+DECISIONS: dict[str, bool] = {}  # user_code -> approved (True) or denied (False)
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
 class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):  # type: ignore[misc]
@@ -193,6 +210,81 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
             COUNTS["refreshes"] += 1
 
 
+class DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
+    """RFC 8628 section 3.1, the client authenticated as at the token endpoint."""
+
+    CLIENT_AUTH_METHODS: ClassVar[list[str]] = AUTH_METHODS
+    INTERVAL = 1  # seconds between polls (Authlib's default, 5, only slows the tests)
+    _authenticated = threading.local()
+
+    def __init__(self, server: Any, issuer_holder: dict[str, str]) -> None:
+        super().__init__(server)
+        self.issuer_holder = issuer_holder
+
+    def authenticate_client(self, request: Any) -> Any:
+        client = super().authenticate_client(request)
+        self._authenticated.client_id = client.get_client_id()
+        return client
+
+    def get_verification_uri(self) -> str:
+        return self.issuer_holder["issuer"] + "/device"
+
+    def save_device_credential(self, client_id: str | None, scope: str | None, data: dict[str, Any]) -> None:
+        # The authenticated client, not the argument: Authlib 1.6.0 passes request.payload.client_id,
+        # None for a client authenticated by HTTP Basic (later versions pass the client's id).
+        owner = self._authenticated.client_id
+        # The scope the grant covers, the client's default when none was asked for (RFC 6749
+        # section 3.3), decided here: Authlib 1.6.0 applies get_allowed_scope only to a requested
+        # scope, so a device token would otherwise carry none there.
+        granted = CLIENTS[owner].get_allowed_scope(scope)
+        item = DeviceCredentialDict(
+            client_id=owner, scope=granted, expires_at=time.time() + int(data["expires_in"]), **data
+        )
+        with _lock:
+            DEVICES[item["device_code"]] = item
+
+
+class DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = AUTH_METHODS
+
+    def query_device_credential(self, device_code: str) -> DeviceCredentialDict | None:
+        with _lock:
+            return DEVICES.get(device_code)
+
+    def query_user_grant(self, user_code: str) -> tuple[dict[str, Any], bool] | None:
+        with _lock:
+            if user_code not in DECISIONS:
+                return None  # authorization_pending
+            approved = DECISIONS[user_code]
+            if approved:  # a device code buys tokens once (RFC 8628 section 3.5)
+                for code, item in list(DEVICES.items()):
+                    if item["user_code"] == user_code:
+                        del DEVICES[code]
+        return USER, approved
+
+    def should_slow_down(self, credential: DeviceCredentialDict) -> bool:
+        return False
+
+
+class Revocation(RevocationEndpoint):  # type: ignore[misc]
+    CLIENT_AUTH_METHODS: ClassVar[list[str]] = AUTH_METHODS
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
+        with _lock:
+            for t in TOKENS:
+                by_access = token_type_hint != "refresh_token" and t.access_token == token_string
+                by_refresh = token_type_hint != "access_token" and t.refresh_token == token_string
+                if by_access or by_refresh:
+                    return t
+            # A wrong hint is only a hint (RFC 7009 section 2.1): look under the other type too.
+            return next((t for t in TOKENS if token_string in (t.access_token, t.refresh_token)), None)
+
+    def revoke_token(self, token: Token, request: Any) -> None:
+        with _lock:  # the refresh token and its access token together
+            token.revoked = True
+            COUNTS["revocations"] += 1
+
+
 def save_token(data: dict[str, Any], request: Any) -> None:
     with _lock:
         TOKENS.append(Token(data, request.client.client_id))
@@ -220,6 +312,7 @@ def build(lifetime: int, issuer_holder: dict[str, str], iss: bool = False) -> Fl
             "password": lifetime,
             "authorization_code": lifetime,
             "refresh_token": lifetime,
+            DEVICE_CODE_GRANT_TYPE: lifetime,
         },
     )
     server = AuthorizationServer(app, query_client=CLIENTS.get, save_token=save_token)
@@ -228,6 +321,9 @@ def build(lifetime: int, issuer_holder: dict[str, str], iss: bool = False) -> Fl
     # client without PKCE still works (as most servers behave).
     server.register_grant(CodeGrant, [CodeChallenge(required=False)])
     server.register_grant(RefreshGrant)
+    server.register_grant(DeviceGrant)
+    server.register_endpoint(DeviceEndpoint(server, issuer_holder))
+    server.register_endpoint(Revocation)
     if iss:
         server.register_extension(Issuer(issuer_holder))
     require_oauth = ResourceProtector()
@@ -236,6 +332,27 @@ def build(lifetime: int, issuer_holder: dict[str, str], iss: bool = False) -> Fl
     @app.post("/oauth/token")
     def issue_token() -> Any:
         return server.create_token_response()
+
+    @app.post("/oauth/device/code")
+    def device_authorization() -> Any:
+        return server.create_endpoint_response(DeviceEndpoint.ENDPOINT_NAME)
+
+    @app.post("/oauth/revoke")
+    def revoke() -> Any:
+        return server.create_endpoint_response(Revocation.ENDPOINT_NAME)
+
+    @app.post("/test/device/approve")
+    def decide_device() -> Any:
+        # Test-only, standing in for the verification page where the signed-in user decides.
+        user_code = request.form.get("user_code", "")
+        deny = request.form.get("deny", "") not in ("", "0", "false")
+        with _lock:
+            pending = any(item["user_code"] == user_code for item in DEVICES.values())
+            if pending and user_code not in DECISIONS:
+                DECISIONS[user_code] = not deny
+        if not pending:
+            return jsonify(error="unknown user_code"), 404
+        return jsonify(user_code=user_code, approved=DECISIONS[user_code])
 
     @app.get("/oauth/authorize")
     def authorize() -> Any:
@@ -257,13 +374,21 @@ def build(lifetime: int, issuer_holder: dict[str, str], iss: bool = False) -> Fl
                 "authorization_endpoint": issuer + "/oauth/authorize",
                 "token_endpoint": issuer + "/oauth/token",
                 "response_types_supported": ["code"],
-                "grant_types_supported": ["authorization_code", "password", "refresh_token"],
+                "grant_types_supported": [
+                    "authorization_code",
+                    "password",
+                    "refresh_token",
+                    DEVICE_CODE_GRANT_TYPE,
+                ],
                 "code_challenge_methods_supported": ["S256", "plain"],
                 "token_endpoint_auth_methods_supported": [
                     "client_secret_basic",
                     "client_secret_post",
                     "none",
                 ],
+                "device_authorization_endpoint": issuer + "/oauth/device/code",  # RFC 8628 section 4
+                "revocation_endpoint": issuer + "/oauth/revoke",  # RFC 7009, RFC 8414 section 2
+                "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
             }
         )
         if iss:
