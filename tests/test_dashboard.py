@@ -290,3 +290,20 @@ def test_revoking_clears_the_card_and_logs_a_revoke_row(
     wait_for(lambda: rows(dash) == 2)
     assert "revoke" in dash.history.table.value
     assert "s left" not in card.countdown.value
+
+
+def test_a_rerun_dashboard_cell_replaces_the_old_dashboard(
+    auth0: sb.Emulator, memory_store: str, dashboards: list[Dashboard]
+) -> None:
+    def tickers() -> int:
+        return sum(1 for t in threading.enumerate() if t.name == "oauthkit-dashboard" and t.is_alive())
+
+    conn = oauthkit.connect("auth0", store=memory_store, **auth0.settings)
+    conn.refresh()
+    before = tickers()
+    made = [oauthkit.dashboard(conn, auto_refresh=True) for _ in range(4)]  # the cell, run four times
+    dashboards.extend(made)
+    wait_for(lambda: tickers() == before + 1)
+    assert all(d.closed for d in made[:-1]) and not made[-1].closed
+    # Only the visible one refreshes: one card's auto-refresh, not four.
+    assert len(made[-1].cards) == 1

@@ -7,6 +7,8 @@ functions below never pull in ipywidgets, matplotlib or pandas until called.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,16 +23,30 @@ if TYPE_CHECKING:
     from .html import AdapterTable
 
 
+_current: weakref.ReferenceType[Dashboard] | None = None
+_current_lock = threading.Lock()
+
+
 def dashboard(*connections: Connection, auto_refresh: bool = False, page_size: int = 25) -> Dashboard:
     """A live ipywidgets dashboard of ``connections``; with none, every live connection and every
-    connection of the default store. ``close()`` it to stop its timer thread."""
+    connection of the default store. ``close()`` it to stop its timer thread.
+
+    One per kernel: a new dashboard (a re-run cell) closes the one before it, so its timer, its
+    subscription and its auto-refreshes stop instead of running on unseen."""
     from .dashboard_widget import Dashboard, default_connections
 
+    global _current
     notes: list[str] = []
     chosen = list(connections)
     if not chosen:
         chosen, notes = default_connections()
-    return Dashboard(chosen, auto_refresh=auto_refresh, page_size=page_size, notes=notes)
+    with _current_lock:
+        previous = _current() if _current is not None else None
+        if previous is not None:
+            previous.close()
+        made = Dashboard(chosen, auto_refresh=auto_refresh, page_size=page_size, notes=notes)
+        _current = weakref.ref(made)
+    return made
 
 
 def plot_lifetimes(

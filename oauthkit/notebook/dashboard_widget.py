@@ -169,6 +169,10 @@ class Dashboard(widgets.VBox):  # type: ignore[misc]
             self._stale[SUMMARY_TAB] = False
 
     # ---- lifecycle -------------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Stop the timer thread and the refresh subscription, and close every widget inside."""
         if not self._closed:
