@@ -337,7 +337,8 @@ def _instant(
             spec,
             value,
             sent_at=ctx.sent_at,
-            offset=clock_offset(answer.headers, answer.received_at),
+            # Only an instant is in the provider's clock: a lifetime in seconds needs no Date parsing.
+            offset=clock_offset(answer.headers, answer.received_at) if spec.kind == "timestamp" else None,
             rotated=rotated,
             who=f"{ctx.adapter.name}/{ctx.connection}",
         )
