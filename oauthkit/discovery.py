@@ -79,7 +79,7 @@ def discovery_url(
         adapter, connection, settings, adapter.discovery, "discovery URL", insecure_ok=insecure_ok
     )
     # OpenID Connect Discovery 1.0 section 4.1: an issuer's terminating "/" is removed before
-    # /.well-known/openid-configuration is appended (Auth0 writes issuers with one).
+    # /.well-known/openid-configuration is appended (some providers write issuers with one).
     head, well_known, tail = url.partition("/.well-known/")
     return head.rstrip("/") + well_known + tail if well_known else url
 

@@ -41,7 +41,7 @@ _DETAIL_CHARS = 200
 _EXTRA_CHARS = 2048
 # What a token may hold to be sent back: an access token goes into "Authorization: Bearer ...",
 # so visible ASCII only (RFC 9110 field values; RFC 6750's b64token is a subset, but providers
-# such as Salesforce use "!"); a refresh token is 1*VSCHAR, space allowed (RFC 6749 A.17).
+# use "!" in them); a refresh token is 1*VSCHAR, space allowed (RFC 6749 A.17).
 _NOT_ACCESS = re.compile(r"[^\x21-\x7e]")
 _NOT_REFRESH = re.compile(r"[^\x20-\x7e]")
 
@@ -259,7 +259,7 @@ def _parts(path: str) -> tuple[str, ...]:
 
 
 def _field(payload: Any, path: str) -> Any:
-    """The value at a dotted path; a number steps into a list ("errors.0.code": Strava, Fitbit)."""
+    """The value at a dotted path; a number steps into a list ("errors.0.code")."""
     if "." not in path:  # most paths are one key
         return payload.get(path) if isinstance(payload, dict) else None
     node = payload
@@ -389,7 +389,7 @@ def _token_from(payload: dict[str, Any], answer: Answer, ctx: Context) -> Token:
 
 def _extra(payload: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
     """The non-secret fields an adapter keeps (``response.extra``): JSON scalars, or small
-    objects such as Slack's ``team``; a missing one is left out, not an error."""
+    objects such as a ``team``; a missing one is left out, not an error."""
     kept: dict[str, Any] = {}
     for path in paths:
         value = _field(payload, path)

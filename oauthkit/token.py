@@ -48,7 +48,7 @@ class Token:
     id_token: str | None = None
     refresh_expires_at: datetime | None = None
     # Non-secret fields the adapter keeps from the answer (``response.extra``): an API host
-    # (Salesforce's instance_url), a user or team id. Not hashed: a dict is not hashable.
+    # (an instance URL), a user or team id. Not hashed: a dict is not hashable.
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
 
     @property

@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-# DELETE only for a revocation request (GitHub deletes a grant with it), never a token request.
+# DELETE only for a revocation request (a provider deletes a grant with it), never a token request.
 Method = Literal["GET", "POST", "DELETE"]
 Encoding = Literal["query", "form", "json"]
-# How a token answer's body is encoded (GitHub answers form-encoded unless asked for JSON).
+# How a token answer's body is encoded (some providers answer form-encoded unless asked for JSON).
 AnswerEncoding = Literal["json", "form"]
 # Where the client credentials go: an HTTP Basic header, the parameters, or nowhere.
 ClientAuth = Literal["basic", "body", "none"]
@@ -203,7 +203,7 @@ class ErrorSpec:
     code_field: str = "error"
     message_field: str = "error_description"
     status_field: str | None = None
-    # Compared with the type as written: Slack's ``"ok": true`` is not ``1``, and ``"0"`` is not ``0``.
+    # Compared with the type as written: ``"ok": true`` is not ``1``, and ``"0"`` is not ``0``.
     ok_status: tuple[int | str | bool, ...] = ()
 
 

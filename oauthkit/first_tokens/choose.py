@@ -19,11 +19,11 @@ FLOWS = ("loopback", "paste", "device")
 
 # What says "this kernel is not on the user's machine" (each: the variable, and where it comes from).
 _REMOTE_SIGNS = (
-    "COLAB_RELEASE_TAG",  # Google Colab sets it in every runtime
+    "COLAB_RELEASE_TAG",  # Colab sets it in every runtime
     "JUPYTERHUB_API_TOKEN",  # JupyterHub's single-user servers
     "SSH_CONNECTION",  # OpenSSH, in every session it starts
     "SSH_CLIENT",
-    "CODESPACES",  # GitHub Codespaces
+    "CODESPACES",  # Codespaces
     "REMOTE_CONTAINERS",  # VS Code Dev Containers
 )
 

@@ -177,7 +177,7 @@ def _until_answered(
             tell(f"waiting for approval (asked {polls} times, every {interval:g} s)", False)
             continue
         if error == "slow_down":
-            # Section 3.5's 5 s more, or the interval the answer names when larger (GitHub's do)
+            # Section 3.5's 5 s more, or the interval the answer names when larger (some name one)
             interval = max(interval + SLOW_DOWN_S, _answer_interval(answer))
             tell(f"waiting for approval (the provider asked to slow down: every {interval:g} s)", False)
             continue
