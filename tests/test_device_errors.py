@@ -65,3 +65,33 @@ def test_a_named_token_endpoint_does_not_stop_the_device_endpoint_being_discover
             assert any(r.path == "/.well-known/openid-configuration" for r in p.requests)
         finally:
             conn.close()
+
+
+def test_a_hostile_interval_never_outlasts_the_timeout() -> None:
+    """A device answer claiming a 1e308 s interval and lifetime, then only "pending": the flow
+    ends at its timeout with a typed error, neither hanging nor overflowing a wait."""
+    import json
+    import time
+
+    from test_trust_connection import token_server
+
+    def answer(path: str, params: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        if path.startswith("/device"):
+            body = {"device_code": "d" * 20, "user_code": "ABCD-EFGH", "verification_uri": "https://x/device",
+                    "expires_in": 1e308, "interval": 1e308}  # fmt: skip
+            return 200, {}, json.dumps(body).encode()
+        return 400, {}, json.dumps({"error": "authorization_pending"}).encode()
+
+    with token_server(answer) as (url, _):
+        conn = oauthkit.connect(
+            "oauth2", store=f"memory://{uuid.uuid4().hex}", token_url=url + "/token",
+            device_authorization_url=url + "/device", client_id="cid", auth_method="none",
+        )  # fmt: skip
+        try:
+            started = time.monotonic()
+            with pytest.raises(oauthkit.AuthorizationError) as info:
+                conn.authorize(flow="device", on_code=lambda code: None, timeout=2)
+            assert info.value.reason == "timeout"
+            assert time.monotonic() - started < 10
+        finally:
+            conn.close()

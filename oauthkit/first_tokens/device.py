@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -105,8 +106,8 @@ def request_code(conn: FirstTokenHost, scope: str | None = None) -> DeviceCode:
         user_code=str(user_code),
         verification_uri=str(uri),
         verification_uri_complete=complete if isinstance(complete, str) and complete else None,
-        expires_in=_seconds(get("expires_in"), 900.0),
-        interval=_seconds(get("interval"), spec.interval),
+        expires_in=_seconds(get("expires_in"), 900.0, _MAX_SECONDS["expires_in"]),
+        interval=_seconds(get("interval"), spec.interval, _MAX_SECONDS["interval"]),
         device_code=str(code),
     )
 
@@ -163,7 +164,8 @@ def _until_answered(
     give_up = time.time() + (min(lifetime, timeout) if timeout is not None else lifetime)
     polls = 0
     while True:
-        if stop.wait(interval):
+        # Never sleep past the end: an answer's interval is the provider's word, not a promise.
+        if stop.wait(min(interval, max(0.0, give_up - time.time()))):
             raise fail("cancelled", "the device authorization was cancelled", hint=again)
         if time.time() >= give_up:
             if code.remaining <= 0:
@@ -218,17 +220,25 @@ def _answer_interval(answer: Answer) -> float:
         body = json.loads(answer.body)
     except ValueError:
         return 0.0
-    return _seconds(body.get("interval") if isinstance(body, dict) else None, 0.0)
+    return _seconds(body.get("interval") if isinstance(body, dict) else None, 0.0, _MAX_SECONDS["interval"])
 
 
-def _seconds(value: Any, default: float) -> float:
+# Bounds on what an answer may say: a day for a code's life, ten minutes between polls.
+_MAX_SECONDS = {"expires_in": 86400.0, "interval": 600.0}
+
+
+def _seconds(value: Any, default: float, limit: float = 86400.0) -> float:
+    """A number of seconds from an answer: the default when absent or not a finite number >= 0,
+    and never beyond ``limit`` (a hostile 1e308 would otherwise overflow a wait)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return default
     try:
         number = float(value)
     except ValueError:
         return default
-    return number if number >= 0 else default
+    if not math.isfinite(number) or number < 0:
+        return default
+    return min(number, limit)
 
 
 # ---- waiting in the background -----------------------------------------------------------------
