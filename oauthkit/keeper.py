@@ -394,6 +394,8 @@ class Keeper:
         """Drop the stored tokens (a revocation, or the user's wish) and log a ``revoke`` row; the
         seed's fingerprint stays, so the same (dead) seed setting is not taken up again."""
         event = self.event("revoke", "ok", 1, t0, detail=detail)
+        # A rotated token still waiting for the store must not come back after this.
+        self.unsaved = None
         with self.store.lock(self.key):
             stored = self.store.load(self.key)
             record = Record(

@@ -72,3 +72,26 @@ def test_redis_paused_after_the_answer_keeps_the_token_and_saves_it_on_resume(tm
         assert not conn.pending_save
         again = oauthkit.connect("auth0", store=redis_proc.url(3), **p.settings)
         assert again.token is not None and again.token.refresh_token == newest.refresh_token
+
+
+def test_forgetting_drops_a_token_still_waiting_for_the_store(tmp_path: Path) -> None:
+    """A rotated token kept in memory during a full disk must not be saved back after
+    ``conn.forget()`` once space returns: forgotten means forgotten."""
+    with tmpfs(tmp_path / "small", "512k") as disk, sb.serve("auth0", access_lifetime=600) as p:
+        store = f"sqlite:///{disk / 'tokens.db'}"
+        conn = oauthkit.connect(
+            "auth0", store=store, retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
+        conn.refresh()
+        filler = fill(disk)
+        with pytest.raises(oauthkit.StoreError):
+            conn.refresh()
+        assert conn.pending_save
+        os.remove(filler)
+        conn.forget()
+        assert not conn.pending_save and conn.token is None
+        time.sleep(UNSAVED_RETRY_S)
+        with pytest.raises(oauthkit.ConfigError, match="no refresh token"):
+            conn.refresh()
+        other = oauthkit.connect("auth0", store=store, **p.settings)
+        assert other.token is None
