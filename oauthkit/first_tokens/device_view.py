@@ -25,6 +25,7 @@ class DeviceView:
         self.state = "waiting for approval"
         self._handle: Any = None
         self._stop = threading.Event()
+        self._lock = threading.Lock()
         if notebook_shell() is not None:
             display = sys.modules["IPython.display"]
             self._handle = display.display(display.HTML(self.html()), display_id=True)
@@ -33,21 +34,31 @@ class DeviceView:
             print(self.text(), flush=True)
 
     def update(self, state: str, *, final: bool = False) -> None:
-        self.state = state
-        if final:
-            self._stop.set()
+        # The ticking thread and the polling thread both redraw: under one lock, and nothing
+        # redraws after the final state, so a late tick can never paint "waiting" over "approved".
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self.state = state
+            if final:
+                self._stop.set()
+            self._draw(final)
+
+    def _draw(self, final: bool) -> None:
         if self._handle is not None:
             display = sys.modules["IPython.display"]
             self._handle.update(display.HTML(self.html()))
         elif final:
-            print(f"{self.title}: {state}", flush=True)
+            print(f"{self.title}: {self.state}", flush=True)
 
     def _tick(self) -> None:
         while not self._stop.wait(1.0):
             if self.code.remaining <= 0:
                 self.update("expired", final=True)
                 return
-            self.update(self.state)
+            with self._lock:
+                if not self._stop.is_set():
+                    self._draw(False)
 
     def text(self) -> str:
         lines = [
