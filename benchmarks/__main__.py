@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import api_call, async_bulk, catalogue, import_time, refresh, refresh_log, threads
+from . import api_call, async_bulk, catalogue, dashboard, import_time, refresh, refresh_log, threads
 from .harness import Result, markdown_table, text_table, write_json
 from .sizes import FULL, QUICK, Sizes
 
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "log": refresh_log.run,
     "import": import_time.run,
     "catalogue": catalogue.run,
+    "dashboard": dashboard.run,
 }
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 

@@ -18,6 +18,8 @@ class Sizes:
     log_events: int
     log_reps: int
     import_reps: int
+    dashboard_connections: int
+    dashboard_window_s: float  # CPU measured over this long, after a warm-up
 
 
 # The whole suite in about two minutes on 2 cores. Repetitions are many where one is short
@@ -35,6 +37,8 @@ FULL = Sizes(
     log_events=1_000_000,
     log_reps=5,
     import_reps=20,
+    dashboard_connections=50,
+    dashboard_window_s=15.0,
 )
 
 # Proves each benchmark works end to end; its figures mean nothing.
@@ -50,4 +54,6 @@ QUICK = Sizes(
     log_events=2_000,
     log_reps=1,
     import_reps=1,
+    dashboard_connections=5,
+    dashboard_window_s=1.5,
 )

@@ -1,4 +1,5 @@
-"""The ``oauthkit`` command: ``adapters``, ``demo``, ``history``, ``refresh`` and ``report``.
+"""The ``oauthkit`` command: ``adapters``, ``demo``, ``history``, ``refresh`` and ``report`` (and
+``token``, ``status``, ``authorize`` from ``cli_tokens.py``).
 
 Nothing printed here ever holds a token: lines come from refresh events (fingerprints),
 ``Token`` reprs (fingerprints) and oauthkit's error messages (built never to hold secrets).
@@ -271,7 +272,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # ---- entry point -----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="oauthkit", description="Keep OAuth 2.0 access tokens alive: adapters, demo, refresh log."
+        prog="oauthkit",
+        description="Keep OAuth 2.0 access tokens alive: adapters, demo, refresh log, tokens for the shell.",
     )
     parser.add_argument(
         "-v",
@@ -315,8 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(func=cmd_refresh)
 
     from .authoring import add_subcommands  # new-adapter NAME [--dir DIR], check PATH
+    from .cli_tokens import add_subcommands as add_token_commands  # token, status, authorize
 
     add_subcommands(commands)
+    add_token_commands(commands)
     return parser
 
 

@@ -5,16 +5,17 @@ refresh ``single_flight.py``'s, the first-token flows ``first_tokens/``'s, the l
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import live, single_flight
 from .adapter import Adapter
+from .auth import ConnectionAuth, auth_for, authorization
 from .clients import OAuth2Session, async_httpx_client_class, httpx_client_class
 from .dialect import Dialect
 from .discovery import discover, discovery_enabled
@@ -51,17 +52,6 @@ def subscribe(listener: Listener) -> Callable[[], None]:
 def live_connections() -> list[Connection]:
     return live.connections()
 
-
-def _notify_all(conn: Connection) -> Callable[[Event], None]:
-    # Weak: the keeper must not keep its connection alive (the live registry is weak too).
-    ref = weakref.ref(conn)
-
-    def notify(event: Event) -> None:
-        owner = ref()
-        if owner is not None:
-            live.notify(owner, event)
-
-    return notify
 
 
 def _secret_wire_names(adapter: Adapter) -> set[str]:
@@ -110,8 +100,9 @@ class Connection:
         self._session_guard = threading.Lock()
         self._pid = os.getpid()
         self._keeper = Keeper(
-            adapter, name, store, self._bridge, self._redact, _notify_all(self), seed, min_interval
+            adapter, name, store, self._bridge, self._redact, live.weak_notifier(self), seed, min_interval
         )
+        self._keeper.on_retry = live.weak_retry_notifier(self)
         self._bridge.warn_secret_in_url(log.warning)
         live.track(self)
 
@@ -181,6 +172,16 @@ class Connection:
     def async_client(self, **kwargs: Any) -> Any:
         """A new Authlib httpx ``AsyncOAuth2Client`` that refreshes through this connection."""
         return async_httpx_client_class()(self, self._bridge, self.leeway, **kwargs)
+
+    @functools.cached_property
+    def auth(self) -> ConnectionAuth:
+        """A requests ``AuthBase`` and httpx ``Auth`` (sync and async) for any client: this
+        connection's token, refreshed when due, and once more after a 401 on an idempotent call."""
+        return auth_for(self)
+
+    def headers(self) -> dict[str, str]:
+        """``{"Authorization": "Bearer ..."}`` with a fresh token, for tools that take headers."""
+        return {"Authorization": authorization(self.ensure_fresh(), self.key)}
 
     # ---- first tokens: delegated to oauthkit/authorize.py ------------------------------------
     def authorize(

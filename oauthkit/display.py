@@ -19,6 +19,7 @@ EXPIRING = "expiring"
 EXPIRED = "expired"
 REFRESHING = "refreshing"
 FAILED = "failed"
+NO_TOKEN = "no token"  # seeded or forgotten: nothing has expired, there is simply none yet
 
 # Readable on JupyterLab's light and dark themes alike (white text on a saturated badge).
 COLOURS: dict[str, str] = {
@@ -27,6 +28,7 @@ COLOURS: dict[str, str] = {
     EXPIRED: "#616161",
     REFRESHING: "#1565c0",
     FAILED: "#c62828",
+    NO_TOKEN: "#616161",
 }
 
 BOX = (
@@ -50,7 +52,7 @@ def status_word(
     refreshing: bool = False,
     failed: bool = False,
 ) -> str:
-    """valid, expiring (inside the refresh leeway), expired, refreshing or failed.
+    """valid, expiring (inside the refresh leeway), expired, no token, refreshing or failed.
 
     ``remaining``: seconds the access token has left (None: the provider gave no expiry). A
     refresh under way or a failed last attempt wins over the token's own clock: those are what
@@ -60,7 +62,7 @@ def status_word(
     if failed:
         return FAILED
     if not has_token:
-        return EXPIRED
+        return NO_TOKEN
     if remaining is None:
         return VALID
     if remaining <= 0:
@@ -140,8 +142,9 @@ def code(value: object) -> str:
 
 def badge(status: str) -> str:
     colour = COLOURS.get(status, "#616161")
+    name = esc(status.replace(" ", "-"))
     return (
-        f"<span class='oauthkit-status oauthkit-status-{esc(status)}' style='background:{colour};"
+        f"<span class='oauthkit-status oauthkit-status-{name}' style='background:{colour};"
         "color:#fff;border-radius:9px;padding:0 7px;font-size:11px;font-weight:600'>"
         f"{esc(status)}</span>"
     )

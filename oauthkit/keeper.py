@@ -68,6 +68,8 @@ class Keeper:
         self._bridge = bridge
         self._redact = redact
         self.notify = notify
+        # Told (attempt, attempts, seconds) before each retry's wait: the dashboard says so.
+        self.on_retry: Callable[[int, int, float], None] | None = None
         # Seconds between two token requests the connection sends on its own.
         self.min_interval = min_interval
         self.local_lock = threading.Lock()
@@ -353,6 +355,7 @@ class Keeper:
             http_status=error.status,
             error=type(error).__name__,
             detail=detail,
+            extra=self._error_extra(error, detail),
         )
         try:
             if self.unsaved is not None:
@@ -362,6 +365,14 @@ class Keeper:
             self.keep_unsaved(None, [event], None)  # the log row waits with the pending save
         log.warning("%s %s failed: %s", self.key, what, detail)
         self.notify(event)
+
+    def _error_extra(self, error: OAuthKitError, detail: str) -> dict[str, Any]:
+        """For this process's listeners only (``extra`` is never stored): the hint apart, and the
+        provider's whole text where the message holds a cut of it (the dashboard's "more")."""
+        full = detail
+        if error.provider_text and error.detail and error.provider_text != error.detail:
+            full = f"{detail}\n\nThe whole answer: {self._redact(error.provider_text)}"
+        return {"hint": self._redact(error.hint) if error.hint else None, "full": full}
 
     def adopt_first_tokens(self, token: Token, trigger: str, t0: float) -> Token:
         """Store the tokens a first-token flow obtained, replacing whatever was stored."""

@@ -41,6 +41,47 @@ def notify(conn: Any, event: Event) -> None:
             log.exception("oauthkit refresh listener failed")
 
 
+RetryListener = Callable[[Any, int, int, float], None]
+_retry_listeners: list[RetryListener] = []
+
+
+def subscribe_retries(listener: RetryListener) -> Callable[[], None]:
+    """Call ``listener(connection, attempt, attempts, wait_s)`` before a refresh waits to retry."""
+    _retry_listeners.append(listener)
+    return lambda: _retry_listeners.remove(listener) if listener in _retry_listeners else None
+
+
+def notify_retry(conn: Any, attempt: int, attempts: int, wait: float) -> None:
+    for listener in list(_retry_listeners):
+        try:
+            listener(conn, attempt, attempts, wait)
+        except Exception:
+            log.exception("oauthkit retry listener failed")
+
+
+# Weak: a keeper must not keep its connection alive (the live registry is weak too).
+def weak_notifier(conn: Any) -> Callable[[Event], None]:
+    ref = weakref.ref(conn)
+
+    def tell(event: Event) -> None:
+        owner = ref()
+        if owner is not None:
+            notify(owner, event)
+
+    return tell
+
+
+def weak_retry_notifier(conn: Any) -> Callable[[int, int, float], None]:
+    ref = weakref.ref(conn)
+
+    def tell(attempt: int, attempts: int, wait: float) -> None:
+        owner = ref()
+        if owner is not None:
+            notify_retry(owner, attempt, attempts, wait)
+
+    return tell
+
+
 def track(conn: Live) -> None:
     with _live_guard:
         _live[id(conn)] = conn
@@ -69,4 +110,16 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-__all__ = ["Listener", "connections", "forget", "notify", "subscribe", "track"]
+__all__ = [
+    "Listener",
+    "RetryListener",
+    "connections",
+    "forget",
+    "notify",
+    "notify_retry",
+    "subscribe",
+    "subscribe_retries",
+    "track",
+    "weak_notifier",
+    "weak_retry_notifier",
+]

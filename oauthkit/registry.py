@@ -268,5 +268,7 @@ def list_adapters() -> pd.DataFrame:
     """The adapter table: one row per adapter."""
     import pandas as pd
 
-    table: pd.DataFrame = pd.DataFrame([a.describe() for a in adapters()])
+    from .frames import readable
+
+    table: pd.DataFrame = readable(pd.DataFrame([a.describe() for a in adapters()]))
     return table

@@ -137,6 +137,8 @@ class _Attempts:
         error = self.keeper.failed(exc, self.trigger, self.attempt, self.t0)
         wait = self.retry.delay(self.attempt, error, time.monotonic() - self.started)
         if wait is not None:
+            if self.keeper.on_retry is not None:
+                self.keeper.on_retry(self.attempt + 1, self.retry.attempts, wait)
             return wait
         if isinstance(error, InvalidGrant) and not self.reread:
             # Never retried blindly: another process may have rotated it; try once with theirs.

@@ -261,13 +261,27 @@ def test_in_a_notebook_the_link_is_displayed_as_html(
         pass
 
     shown: list[str] = []
+    updates: list[str] = []
+
+    class Handle:  # what display(..., display_id=True) returns: the output, to update in place
+        def update(self, obj: IPython.display.HTML) -> None:
+            updates.append(obj.data)
+
+    def display(obj: IPython.display.HTML, display_id: bool = False) -> Handle:
+        assert display_id
+        shown.append(obj.data)
+        return Handle()
+
     monkeypatch.setattr(IPython, "get_ipython", ZMQInteractiveShell)
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(IPython.display, "display", display)
     with sb.serve("edgetag") as p:
         conn = oauthkit.connect("edgetag", store=memory_store, **p.client_settings)
         conn.authorize(open_browser=p.browse, timeout=30)
     (page,) = shown
     assert "<a href='http://127.0.0.1:" in page and "target='_blank'" in page and "code_challenge=" in page
+    # Once the tokens are stored, the link and its "waiting" line give way to one line that says so.
+    (done,) = updates
+    assert "authorized" in done and "Waiting" not in done and "href" not in done
     assert capsys.readouterr().out == ""  # nothing printed besides
 
 

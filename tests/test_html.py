@@ -42,7 +42,7 @@ def test_status_words_follow_the_clock_and_the_leeway() -> None:
     assert token_status(_token(100), leeway=10) == "valid"
     assert token_status(_token(5), leeway=10) == "expiring"
     assert token_status(_token(-1), leeway=10) == "expired"
-    assert token_status(None, leeway=10) == "expired"
+    assert token_status(None, leeway=10) == "no token"  # a seeded connection: nothing expired yet
     assert token_status(_token(None), leeway=10) == "valid"
     assert token_status(_token(100), leeway=10, failed=True) == "failed"
     assert token_status(_token(100), leeway=10, refreshing=True, failed=True) == "refreshing"
@@ -111,3 +111,14 @@ def test_display_escapes_as_html_escape_does() -> None:
         assert display.esc(text) == stdlib_html.escape(text, quote=True)
     assert display.status_word(5, leeway=10) == "expiring" and display.countdown(None) == "no expiry given"
     assert display.countdown(30, has_token=False) == "no access token yet"
+
+
+def test_the_adapter_list_renders_left_aligned_and_uncut() -> None:
+    table = oauthkit.list_adapters()
+    html = table._repr_html_()
+    longest = max(table["docs"].astype(str), key=len)
+    assert len(longest) > 50 and longest in html  # pandas would cut it at 50 characters
+    assert "text-align: right" not in html and html.count("text-align:left") >= table.size
+    assert "white-space:nowrap" in html
+    github = table[table["name"] == "github"]  # still a DataFrame, and still readable
+    assert len(github) == 1 and "text-align:left" in github._repr_html_()

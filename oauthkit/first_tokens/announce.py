@@ -9,7 +9,21 @@ from typing import Any
 from .request import AuthorizationRequest
 
 
-def announce(request: AuthorizationRequest, timeout: float) -> None:
+class Shown:
+    """The link as shown; ``done(text)`` replaces it in a notebook once the redirect came (the
+    "waiting" line must not stay on screen after success)."""
+
+    def __init__(self, handle: Any = None) -> None:
+        self._handle = handle
+
+    def done(self, text: str) -> None:
+        if self._handle is not None:
+            display = sys.modules["IPython.display"]
+            shown = f"<small class='oauthkit-authorized'>{html.escape(text)}</small>"
+            self._handle.update(display.HTML(shown))
+
+
+def announce(request: AuthorizationRequest, timeout: float) -> Shown:
     """Show the link: clickable in a notebook, printed elsewhere."""
     waiting = (
         f"Waiting up to {timeout:.0f} s for the redirect to {request.redirect_uri}. If the browser "
@@ -18,13 +32,16 @@ def announce(request: AuthorizationRequest, timeout: float) -> None:
     shell = notebook_shell()
     if shell is not None:
         display = sys.modules["IPython.display"]
-        display.display(display.HTML(f"{request._repr_html_()}<small>{html.escape(waiting)}</small>"))
-        return
+        handle = display.display(
+            display.HTML(f"{request._repr_html_()}<small>{html.escape(waiting)}</small>"), display_id=True
+        )
+        return Shown(handle)
     print(
         f"Open this link to authorize {request.title} ({request.adapter}/{request.connection}):\n"
         f"  {request.url}\n{waiting}",
         flush=True,
     )
+    return Shown()
 
 
 def notebook_shell() -> Any:
@@ -40,4 +57,4 @@ def notebook_shell() -> Any:
     return shell
 
 
-__all__ = ["announce"]
+__all__ = ["Shown", "announce"]

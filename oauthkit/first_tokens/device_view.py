@@ -1,8 +1,8 @@
 """Showing a device code: a live panel in a notebook, plain text in a terminal.
 
-The panel is one HTML output updated in place (IPython's ``display_id``), so the polling thread
-can redraw the countdown and the state while the kernel runs other cells. The QR code (segno,
-inline SVG) is for a phone; the copy button copies the user code in the browser.
+In a notebook the panel is an anywidget whose browser side keeps the countdown, with a static
+HTML copy in the same output (IPython's ``display_id``) for viewers without the kernel. The QR
+code (segno, inline SVG) is for a phone; the copy button copies the user code in the browser.
 """
 
 from __future__ import annotations
@@ -17,48 +17,46 @@ from .device_code import DeviceCode
 
 
 class DeviceView:
-    """What the user sees while the kernel polls; ``update(state)`` redraws it."""
+    """What the user sees while the kernel polls; ``update(state)`` tells it how it goes.
+
+    In a notebook: one output holding the live widget (``device_widget``; the browser counts
+    down) and, for viewers without the kernel, the same panel as static HTML, rewritten when
+    the flow ends. No thread ticks in the kernel. In a terminal: the text, then the outcome."""
 
     def __init__(self, code: DeviceCode, title: str) -> None:
         self.code = code
         self.title = title
         self.state = "waiting for approval"
         self._handle: Any = None
-        self._stop = threading.Event()
+        self._widget: Any = None
+        self._final = False
         self._lock = threading.Lock()
         if notebook_shell() is not None:
+            from .device_widget import DeviceWidget
+
+            self._widget = DeviceWidget(code, title, qr_svg(code.link), self.state)
             display = sys.modules["IPython.display"]
-            self._handle = display.display(display.HTML(self.html()), display_id=True)
-            threading.Thread(target=self._tick, name="oauthkit-device-view", daemon=True).start()
+            self._handle = display.display(self._bundle(), raw=True, display_id=True)
         else:
             print(self.text(), flush=True)
 
+    def _bundle(self) -> dict[str, Any]:
+        data, _metadata = self._widget._repr_mimebundle_()
+        return {**data, "text/html": self.html()}
+
     def update(self, state: str, *, final: bool = False) -> None:
-        # The ticking thread and the polling thread both redraw: under one lock, and nothing
-        # redraws after the final state, so a late tick can never paint "waiting" over "approved".
+        # Nothing changes after the final state: a late message can never paint "waiting" over
+        # "approved".
         with self._lock:
-            if self._stop.is_set():
+            if self._final:
                 return
-            self.state = state
-            if final:
-                self._stop.set()
-            self._draw(final)
-
-    def _draw(self, final: bool) -> None:
-        if self._handle is not None:
-            display = sys.modules["IPython.display"]
-            self._handle.update(display.HTML(self.html()))
-        elif final:
-            print(f"{self.title}: {self.state}", flush=True)
-
-    def _tick(self) -> None:
-        while not self._stop.wait(1.0):
-            if self.code.remaining <= 0:
-                self.update("expired", final=True)
-                return
-            with self._lock:
-                if not self._stop.is_set():
-                    self._draw(False)
+            self.state, self._final = state, final
+            if self._widget is not None:
+                self._widget.show_state(state, final)
+                if final:  # the static copy too, for a saved notebook
+                    self._handle.update(self._bundle(), raw=True)
+            elif final:
+                print(f"{self.title}: {state}", flush=True)
 
     def text(self) -> str:
         lines = [
@@ -73,10 +71,6 @@ class DeviceView:
     def html(self) -> str:
         code, esc = self.code, html.escape
         left = max(0, int(code.remaining))
-        copy = (
-            "<button class='oauthkit-copy' "
-            f"onclick=\"navigator.clipboard.writeText('{esc(code.user_code)}')\">copy</button>"
-        )
         return (
             "<div class='oauthkit-device' style='display:flex;gap:16px;align-items:center;"
             "font-family:var(--jp-ui-font-family,sans-serif);border:1px solid #ccc;border-radius:8px;"
@@ -86,7 +80,7 @@ class DeviceView:
             f"<div>open <a href='{esc(code.link)}' target='_blank'>{esc(code.verification_uri)}</a> "
             "and enter</div>"
             f"<div class='oauthkit-user-code' style='font-size:32px;font-weight:700;letter-spacing:4px;"
-            f"font-family:monospace'>{esc(code.user_code)} {copy}</div>"
+            f"font-family:monospace'>{esc(code.user_code)}</div>"
             f"<div class='oauthkit-countdown'>expires in {left // 60}:{left % 60:02d}</div>"
             f"<div class='oauthkit-device-state'>{esc(self.state)}</div>"
             "</div></div>"

@@ -98,7 +98,7 @@ def authorize(
     with Loopback(conn, host, port, path) as server:
         request = start(conn, server.redirect_uri_for(redirect_uri), scope=scope, params=params)
         server.expected_state = request.state
-        announce(request, timeout)
+        shown = announce(request, timeout)
         if open_browser is True:
             import webbrowser
 
@@ -115,7 +115,9 @@ def authorize(
             hint="the request is still pending: paste the address the browser ended on into "
             'conn.authorize("...")',
         )
-    return complete_pending(conn, received)
+    token = complete_pending(conn, received)
+    shown.done(f"{conn.adapter.title} authorized: tokens stored for {conn.adapter.name}/{conn.name}.")
+    return token
 
 
 def start(

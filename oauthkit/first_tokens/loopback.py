@@ -45,6 +45,18 @@ def listen_address(conn: FirstTokenHost, redirect_uri: str | None) -> tuple[str,
     return host, parts.port or 80, parts.path or "/"
 
 
+# The page the browser lands on: small, readable in a dark or light browser, and it says what next.
+PAGE = (
+    "<!doctype html><html lang='en'><meta charset='utf-8'>"
+    "<meta name='viewport' content='width=device-width,initial-scale=1'><title>oauthkit</title>"
+    "<style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;"
+    "min-height:100vh;background:#f6f7f9;color:#1a1a1a}}main{{max-width:28rem;padding:1.5rem 2rem;"
+    "border:1px solid #d0d4da;border-radius:10px;background:#fff}}@media (prefers-color-scheme:dark)"
+    "{{body{{background:#15171a;color:#eceff1}}main{{background:#202327;border-color:#3a3f45}}}}</style>"
+    "<main><p><b>oauthkit</b></p><p>{text}</p></main></html>"
+)
+
+
 class Loopback(ThreadingHTTPServer):
     """Receives one redirect on a loopback address, on a background thread, then is closed."""
 
@@ -137,7 +149,7 @@ class _Callback(BaseHTTPRequestHandler):
         )
 
     def _page(self, status: int, text: str) -> None:
-        body = f"<!doctype html><meta charset='utf-8'><title>oauthkit</title><p>{html.escape(text)}</p>"
+        body = PAGE.format(text=html.escape(text))
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..connection import Connection
+    from ..store import Store
     from .dashboard_widget import Dashboard
     from .html import AdapterTable
 
@@ -27,19 +28,25 @@ _current: weakref.ReferenceType[Dashboard] | None = None
 _current_lock = threading.Lock()
 
 
-def dashboard(*connections: Connection, auto_refresh: bool = False, page_size: int = 25) -> Dashboard:
-    """A live ipywidgets dashboard of ``connections``; with none, every live connection and every
-    connection of the default store. ``close()`` it to stop its timer thread.
+def dashboard(
+    *connections: Connection,
+    store: str | Store | None = None,
+    auto_refresh: bool = False,
+    page_size: int = 25,
+) -> Dashboard:
+    """The live dashboard (an anywidget) of ``connections``; with none, every connection of
+    ``store``, or with no store every live connection and every connection of the default store.
 
-    One per kernel: a new dashboard (a re-run cell) closes the one before it, so its timer, its
-    subscription and its auto-refreshes stop instead of running on unseen."""
+    One per kernel: a new dashboard (a re-run cell) closes the one before it. The background work
+    (auto-refresh, watching the store for other kernels' refreshes) is one per connection per
+    kernel and stops when the last dashboard closes."""
     from .dashboard_widget import Dashboard, default_connections
 
     global _current
     notes: list[str] = []
     chosen = list(connections)
     if not chosen:
-        chosen, notes = default_connections()
+        chosen, notes = default_connections(store)
     with _current_lock:
         previous = _current() if _current is not None else None
         if previous is not None:

@@ -1,10 +1,11 @@
-"""The live token dashboard: a card per connection above History, Lifetimes and Summary tabs.
+"""The live token dashboard: one anywidget whose browser side keeps the time.
 
-It learns about refreshes from ``oauthkit.subscribe`` (every refresh attempt in the process, made
-by any cell, session or thread) rather than by polling the store. The listener runs on the
-refreshing thread, so it only updates the affected card and queues the event; the heavier work
-(the log frame, the plot, the summary) happens on the dashboard's own ticker thread, which also
-drives the countdowns once a second.
+Python holds the facts (``view_state`` cards, log rows, the kernel's clock) and takes commands
+(refresh, auto-refresh, re-authorize) from the browser; ``static/dashboard.js`` computes every
+countdown, so the kernel does no per-second work and the view keeps ticking while a cell runs.
+The background work is the kernel's one ``hub``; this object is only a view of it. Its output
+also carries a static HTML snapshot, which is what a notebook viewer without the kernel shows.
+The traits and commands are written down in ``docs/dashboard-view.md``.
 """
 
 from __future__ import annotations
@@ -12,53 +13,71 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import ipywidgets as widgets
-import pandas as pd
+import anywidget
+import traitlets
 
-from ..connection import Connection, connect, live_connections, subscribe
-from ..display import esc
+from ..connection import Connection, connect, live_connections
 from ..errors import OAuthKitError
-from ..refresh_log import to_frame
-from ..store import Event, Key, open_store
-from .card import ConnectionCard
-from .history_view import PAGE_SIZE, HistoryView
-from .plot import figure_png, plot_lifetimes
-from .tables import summary_table_html
-from .ticker import Ticker
+from ..store import Event, Key, Store, open_store
+from .hub import HEARTBEAT_S, HUB
+from .snapshot import snapshot_html
+from .view_state import identity, row
 
-HISTORY_TAB, LIFETIMES_TAB, SUMMARY_TAB = 0, 1, 2
-# The timeline's "now" line moves; redraw it this often while the tab is shown, even without news.
-PLOT_REFRESH_S = 10.0
+if TYPE_CHECKING:
+    import pandas as pd
 
-StoreKey = tuple[str, Key]
+    from .worker import Worker
 
-
-def _identity(conn: Connection) -> StoreKey:
-    return (conn.store.url, conn.key)
+STATIC = Path(__file__).with_name("static")
+EVENTS_CAP = 2000  # rows the browser holds; the log itself may hold more (events_total)
+PAGE_SIZE = 25
 
 
-def default_connections() -> tuple[list[Connection], list[str]]:
-    """Every live connection, plus one for each connection of the default store that no live
-    connection covers. A stored connection that cannot be opened (a setting missing in this
-    environment, an adapter not loaded) is reported in the notes instead."""
-    connections = live_connections()
-    seen = {_identity(c) for c in connections}
+def _connections_of(store: Store, live: Sequence[Connection]) -> tuple[list[Connection], list[str]]:
+    """The live connections of ``store``, plus one for each stored connection none of them covers.
+    A stored connection that cannot be opened here is reported in the notes instead."""
+    mine = [c for c in live if c.store.url == store.url]
+    seen = {c.key for c in mine}
     notes: list[str] = []
-    store = open_store(None)
-    stored = store.keys()
-    for key in stored:
-        if (store.url, key) in seen:
+    for key in store.keys():  # noqa: SIM118 - a Store, not a dict
+        if key in seen:
             continue
         try:
-            connections.append(connect(key.adapter, name=key.name, store=store))
+            mine.append(connect(key.adapter, name=key.name, store=store))
         except OAuthKitError as exc:
             notes.append(f"{key} not shown: {exc}")
-    return connections, notes
+    return mine, notes
 
 
-class Dashboard(widgets.VBox):  # type: ignore[misc]
-    """Use ``oauthkit.dashboard(...)``. ``close()`` stops its timer thread and its subscription."""
+def default_connections(store: str | Store | None = None) -> tuple[list[Connection], list[str]]:
+    """With no store: every live connection, plus the default store's. With one: that store's."""
+    live = live_connections()
+    if store is not None:
+        return _connections_of(open_store(store), live)
+    default = open_store(None)
+    found, notes = _connections_of(default, live)
+    others = [c for c in live if c.store.url != default.url]
+    return others + found, notes
+
+
+class Dashboard(anywidget.AnyWidget):
+    """Use ``oauthkit.dashboard(...)``. ``close()`` stops what only it needed."""
+
+    _esm = STATIC / "dashboard.js"
+    _css = STATIC / "dashboard.css"
+
+    clock = traitlets.Float(0.0).tag(sync=True)
+    heartbeat_s = traitlets.Float(HEARTBEAT_S).tag(sync=True)
+    closed = traitlets.Bool(False).tag(sync=True)
+    notes = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    cards: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    events: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    events_total = traitlets.Int(0).tag(sync=True)
+    handled = traitlets.Int(0).tag(sync=True)
+    page_size = traitlets.Int(PAGE_SIZE).tag(sync=True)
 
     def __init__(
         self,
@@ -66,128 +85,125 @@ class Dashboard(widgets.VBox):  # type: ignore[misc]
         *,
         auto_refresh: bool = False,
         page_size: int = PAGE_SIZE,
-        interval: float = 1.0,
         notes: Sequence[str] = (),
     ) -> None:
-        unique = {id(c): c for c in connections}
+        unique = {identity(c): c for c in connections}
         self.connections = list(unique.values())
-        self._identities = {_identity(c) for c in self.connections}
-        self._lock = threading.Lock()
-        self._pending: list[Event] = []
-        self._closed = False
-        self._stale = {LIFETIMES_TAB: True, SUMMARY_TAB: True}
-        self._plotted_at = 0.0
-
+        self._ids = set(unique)
+        self._lock = threading.RLock()
+        self._rows: list[dict[str, Any]] = []
         stored = self._stored_events()
-        # Oldest first, so the newest event of each connection wins.
-        last = {(url, Key(e.adapter, e.connection)): e for url, events in stored.items() for e in events}
-        self.frame: pd.DataFrame = to_frame(
-            sorted((e for v in stored.values() for e in v), key=lambda e: e.at)
+        super().__init__(
+            notes=list(notes),
+            page_size=page_size,
+            events=[row(e) for e in stored[-EVENTS_CAP:]],
+            events_total=len(stored),
+            clock=time.time(),
         )
-        self.cards = [
-            ConnectionCard(c, auto_refresh=auto_refresh, last_event=last.get(_identity(c)))
-            for c in self.connections
-        ]
-        self.history = HistoryView(self.frame, page_size=page_size)
-        self.lifetimes = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
-        self.lifetimes.add_class("oauthkit-lifetimes")
-        self.summary = widgets.HTML()
-        self.summary.add_class("oauthkit-summary")
-        self.tabs = widgets.Tab(
-            children=[self.history, self.lifetimes, self.summary], titles=("History", "Lifetimes", "Summary")
-        )
-        self.tabs.observe(lambda _change: self.ticker.wake(), names="selected_index")
-        grid = widgets.GridBox(
-            self.cards, layout=widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))")
-        )
-        head = widgets.HTML(
-            f"<b>oauthkit</b> &middot; {len(self.cards)} connection{'s' if len(self.cards) != 1 else ''}"
-            + "".join(f"<div style='opacity:.7;font-size:12px'>{esc(n)}</div>" for n in notes)
-        )
-        super().__init__(children=[head, grid, self.tabs])
-        self.add_class("oauthkit-dashboard")
-
-        self.ticker: Ticker = Ticker(self._tick, interval=interval, name="oauthkit-dashboard")
-        self._unsubscribe = subscribe(self._on_refresh)
-        self.ticker.start()
+        self.workers: list[Worker] = HUB.attach(self, self.connections)
+        newest: dict[str, Event] = {}
+        for event in stored:
+            newest[f"{event.adapter}/{event.connection}"] = event
+        for worker in self.workers:
+            last = newest.get(str(worker.conn.key))
+            if last is not None and worker.state.last is None:
+                worker.on_event(None, last)
+            worker.set_auto(auto_refresh)
+        self.cards = [w.card() for w in self.workers]
+        self.on_msg(self._on_command)
 
     def __repr__(self) -> str:
         names = ", ".join(str(c.key) for c in self.connections)
-        state = "closed" if self._closed else "live"
-        return f"Dashboard({names}; {state})"
+        return f"Dashboard({names}; {'closed' if self.closed else 'live'})"
 
-    # ---- data ------------------------------------------------------------------------------------
-    def _stored_events(self) -> dict[str, list[Event]]:
-        """Per store URL, the stored log of this dashboard's connections, oldest first."""
+    # ---- data --------------------------------------------------------------------------------
+    def _stored_events(self) -> list[Event]:
         stores = {c.store.url: c.store for c in self.connections}
-        return {
-            url: [e for e in store.events() if (url, Key(e.adapter, e.connection)) in self._identities]
+        found = [
+            e
             for url, store in stores.items()
-        }
+            for e in store.events()
+            if f"{url}|{e.adapter}/{e.connection}" in self._ids
+        ]
+        return sorted(found, key=lambda e: e.at)
 
-    def _on_refresh(self, conn: Connection, event: Event) -> None:
-        """The process-wide listener: runs on whichever thread refreshed, so it stays cheap."""
-        if self._closed or _identity(conn) not in self._identities:
-            return
-        for card in self.cards:
-            if _identity(card.conn) == _identity(conn):
-                card.on_event(conn, event)
-        with self._lock:
-            self._pending.append(event)
-        self.ticker.wake()
+    def covers(self, card_id: str) -> bool:
+        return card_id in self._ids and not self.closed
 
-    def _take_pending(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, []
-        if not pending:
-            return
-        pending.sort(key=lambda e: e.at)
-        new = to_frame(pending)
-        self.frame = new if self.frame.empty else pd.concat([self.frame, new], ignore_index=True)
-        self.history.set_frame(self.frame)
-        self._stale = {LIFETIMES_TAB: True, SUMMARY_TAB: True}
+    def push(self, cards: Sequence[str], rows: Sequence[Event]) -> None:
+        """The hub's news for this view: changed cards and new log rows, sent in one message."""
+        with self._lock, self.hold_sync():
+            if cards:
+                self.cards = [w.card() for w in self.workers]
+            if rows:
+                self.events = (self.events + [row(e) for e in rows])[-EVENTS_CAP:]
+                self.events_total = self.events_total + len(rows)
+            self.clock = time.time()
 
-    # ---- the ticker ------------------------------------------------------------------------------
-    def _tick(self) -> None:
-        if self._closed:
+    def beat(self) -> None:
+        self.clock = time.time()
+
+    def card(self, key: str | Key) -> dict[str, Any]:
+        """The card of connection ``key`` ("adapter/name") as the browser has it."""
+        found: dict[str, Any] = next(c for c in self.cards if c["key"] == str(key))
+        return found
+
+    def worker(self, key: str | Key) -> Worker:
+        return next(w for w in self.workers if str(w.conn.key) == str(key))
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows the view holds, as a DataFrame (newest last)."""
+        import pandas as pd
+
+        frame: pd.DataFrame = pd.DataFrame(self.events)
+        return frame
+
+    # ---- commands from the browser ---------------------------------------------------------
+    def command(self, cmd: str, key: str | Key, **args: Any) -> None:
+        """What a click does (the tests and a terminal use it too)."""
+        worker = self.worker(key)
+        if cmd == "refresh":
+            worker.refresh_now()
+        elif cmd == "auto":
+            worker.set_auto(bool(args.get("on")))
+        elif cmd == "reauthorize":
+            worker.reauthorize()
+        else:
+            raise ValueError(f"unknown dashboard command {cmd!r}")
+
+    def _on_command(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or self.closed:
             return
-        now = time.time()
-        for card in self.cards:
-            card.render(now)
-            card.maybe_auto_refresh(now, horizon=self.ticker.interval * 1.5)
-        self._take_pending()
-        # Only the tab in view is drawn; the others catch up when selected.
-        shown = self.tabs.selected_index
-        if shown == LIFETIMES_TAB and (
-            self._stale[LIFETIMES_TAB] or now - self._plotted_at >= PLOT_REFRESH_S
-        ):
-            self.lifetimes.value = figure_png(plot_lifetimes(self.frame, now=now))
-            self._plotted_at = now
-            self._stale[LIFETIMES_TAB] = False
-        elif shown == SUMMARY_TAB and self._stale[SUMMARY_TAB]:
-            self.summary.value = summary_table_html(self.frame)
-            self._stale[SUMMARY_TAB] = False
+        nonce = content.get("nonce")
+        target = next((w for w in self.workers if identity(w.conn) == content.get("id")), None)
+        try:
+            if target is not None and isinstance(content.get("cmd"), str):
+                self.command(content["cmd"], target.conn.key, on=content.get("on"))
+        except ValueError:
+            pass  # a command from a newer view: ignored, but acknowledged
+        if isinstance(nonce, int) and nonce > self.handled:
+            self.handled = nonce
+
+    # ---- output ------------------------------------------------------------------------------
+    def snapshot(self) -> str:
+        """The dashboard as static HTML, as it is now (what a saved notebook shows without a kernel)."""
+        return snapshot_html(self.cards, self.events, self.events_total, time.time(), self.notes)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        found = super()._repr_mimebundle_(**kwargs)
+        data, metadata = found if isinstance(found, tuple) else (found, {})
+        if isinstance(data, dict) and not self.closed:
+            data = {**data, "text/html": self.snapshot()}
+        return data, metadata
 
     # ---- lifecycle -------------------------------------------------------------------------------
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def close(self) -> None:
-        """Stop the timer thread and the refresh subscription, and close every widget inside."""
-        if not self._closed:
-            self._closed = True
-            self._unsubscribe()
-            self.ticker.stop()
-            for widget in self._descendants():
-                widget.close()
+        """Stop what only this view needed and close the widget; the browser says it was closed."""
+        if not self.closed:
+            self.closed = True
+            HUB.detach(self)
         super().close()
 
-    def _descendants(self) -> list[widgets.Widget]:
-        found: list[widgets.Widget] = []
-        stack = list(self.children)
-        while stack:
-            widget = stack.pop()
-            found.append(widget)
-            stack.extend(getattr(widget, "children", ()))
-        return found
+
+__all__ = ["Dashboard", "default_connections"]

@@ -107,34 +107,62 @@ def plot_lifetimes(
     failed = ~ok
     if failed.any():
         ax.plot(at[failed], rows[failed], linestyle="none", marker="X", markersize=9, color=FAILURE)
-    ax.axvline(now_x, color="#777777", linestyle="--", linewidth=1)
+    _outline_current(ax, drawn, drawn_rows, start, end)
 
-    finite = np.concatenate([start[ok], end[ok], at, [now_x]])
+    finite = np.concatenate([start[ok], end[ok], at])
     finite = finite[~np.isnan(finite)]
     low, high = float(finite.min()), float(finite.max())
+    # "now" widens the window only when it is near the log: an old log must not be squeezed into
+    # a sliver at the left of a day-long axis. Far off, the title says where now is.
+    span = max(high - low, 1.0 / SECONDS_PER_DAY)
+    now_shown = low - 0.25 * span <= now_x <= high + 0.25 * span
+    if now_shown:
+        low, high = min(low, now_x), max(high, now_x)
+        ax.axvline(now_x, color="#777777", linestyle="--", linewidth=1)
+    elif title:
+        ax.set_title(f"{title} (now is off the axis)", loc="left", fontsize=11)
     pad = max((high - low) * 0.02, 1.0 / SECONDS_PER_DAY)
     ax.set_xlim(low - pad, high + pad)
     ax.set_ylim(len(labels) - 0.4, -0.6)  # first connection on top
     ax.set_yticks(range(len(labels)), labels)
-    locator = mdates.AutoDateLocator(tz=timezone.utc)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    formatter = mdates.ConciseDateFormatter(locator, tz=timezone.utc)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(formatter)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(tz=timezone.utc, maxticks=8))  # type: ignore[no-untyped-call]
+    # Clock times only, one format for the whole axis (never "30.5" beside "12:04").
+    pattern = "%H:%M:%S" if high - low < 0.25 else "%H:%M" if high - low < 2 else "%m-%d %H:%M"
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(pattern, tz=timezone.utc))  # type: ignore[no-untyped-call]
     ax.set_xlabel("time (UTC)")
     ax.grid(axis="x", alpha=0.3)
+    handles = [
+        Patch(facecolor="#999999", alpha=0.6, label="access token: issue to expiry"),
+        Patch(facecolor="#999999", edgecolor="#111111", linewidth=1.6, label="current token"),
+        Line2D([], [], linestyle="none", marker="|", markersize=12, color="#333333", label="refresh"),
+        Line2D([], [], linestyle="none", marker="X", markersize=8, color=FAILURE, label="failed attempt"),
+    ]
+    if now_shown:
+        handles.append(Line2D([], [], linestyle="--", color="#777777", label="now"))
+    # Below the axes, in one row: beside them it took a third of a narrow figure's width.
     ax.legend(
-        handles=[
-            Patch(facecolor="#999999", alpha=0.6, label="access token: issue to expiry"),
-            Line2D([], [], linestyle="none", marker="|", markersize=12, color="#333333", label="refresh"),
-            Line2D([], [], linestyle="none", marker="X", markersize=8, color=FAILURE, label="failed attempt"),
-            Line2D([], [], linestyle="--", color="#777777", label="now"),
-        ],
+        handles=handles,
         loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
+        bbox_to_anchor=(0.0, -0.18),
+        ncol=len(handles),
         fontsize=8,
         frameon=False,
     )
     return fig
+
+
+def _outline_current(ax: Any, drawn: Any, drawn_rows: Any, start: Any, end: Any) -> None:
+    """The newest token of each connection drawn again on top, outlined: the one in use."""
+    for row in np.unique(drawn_rows[~np.isnan(drawn_rows)]):
+        newest = drawn[drawn_rows == row][-1]
+        ax.broken_barh(
+            [(float(start[newest]), float(end[newest] - start[newest]))],
+            (row - 0.32, 0.64),
+            facecolors=PALETTE[int(row) % len(PALETTE)],
+            edgecolors="#111111",
+            linewidth=1.6,
+            zorder=3,
+        )
 
 
 def _running_count(values: Any) -> Any:

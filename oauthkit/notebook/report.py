@@ -24,13 +24,21 @@ if TYPE_CHECKING:
 MAX_LOG_ROWS = 5000
 
 PAGE_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #222; }
+:root { color-scheme: light dark; --fg: #1a1a1a; --muted: #555; --bg: #fff; --line: #d5d5d5; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e8eaed; --muted: #b0b4ba; --bg: #16181b; --line: #3b4046; }
+  .oauthkit-ok { color: #81c995 !important; } .oauthkit-bad { color: #f28b82 !important; }
+}
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: var(--fg);
+       background: var(--bg); }
 h1 { font-size: 20px; margin-bottom: 4px; } h2 { font-size: 16px; margin-top: 28px; }
-.meta { color: #666; font-size: 13px; }
-img.timeline { max-width: 100%; border: 1px solid #ddd; }
+.meta { color: var(--muted); font-size: 13px; }
+img.timeline { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
+.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; }
+th, td { border-color: var(--line) !important; }
+@media (max-width: 600px) { body { margin: 10px; } h1 { font-size: 17px; } }
 """
-
 
 def render_report(
     history: pd.DataFrame,
@@ -53,15 +61,16 @@ def render_report(
         meta += f" from <code>{esc(redacted_url(source))}</code>"
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{esc(title)}</title><style>{PAGE_STYLE}</style></head><body>"
         f"<h1>{esc(title)}</h1><p class='meta'>{meta}; {esc(shown)}.</p>"
         "<h2>Token lifetimes</h2>"
         "<img class='timeline' alt='access token lifetimes per connection' "
         f"src='data:image/png;base64,{image}'>"
         "<h2>Summary per adapter</h2>"
-        f"{summary_table_html(history)}"
+        f"<div class='scroll'>{summary_table_html(history)}</div>"
         "<h2>Refresh log (newest first)</h2>"
-        f"{history_table_html(newest_first)}"
+        f"<div class='scroll'>{history_table_html(newest_first)}</div>"
         "</body></html>\n"
     )
 

@@ -50,8 +50,8 @@ def _cell(column: str, row: Mapping[Hashable, Any]) -> str:
     if column == "at":
         return esc(f"{value:%Y-%m-%d %H:%M:%S}")
     if column == "outcome":
-        colour = COLOURS[VALID] if value == "ok" else COLOURS[FAILED]
-        return f"<b style='color:{colour}'>{esc(value)}</b>"
+        colour, kind = (COLOURS[VALID], "ok") if value == "ok" else (COLOURS[FAILED], "bad")
+        return f"<b class='oauthkit-{kind}' style='color:{colour}'>{esc(value)}</b>"
     if column == "latency_ms":
         return esc(f"{float(value):.1f} ms")
     if column == "lifetime_s":
@@ -63,7 +63,8 @@ def _cell(column: str, row: Mapping[Hashable, Any]) -> str:
     if column == "error":
         # The detail (already redacted by the connection) is a tooltip: the row stays one line.
         title = esc(row.get("detail") or "")
-        return f"<span title='{title}' style='color:{COLOURS[FAILED]}'>{esc(value)}</span>"
+        style = f"color:{COLOURS[FAILED]}"
+        return f"<span class='oauthkit-bad' title='{title}' style='{style}'>{esc(value)}</span>"
     return esc(value)
 
 

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from .authorization import Codes, Policy
+from .datasets import CSV_PATH, JSON_PATH, PATHS, dataset
 from .faults import Fault, FaultQueue, make_fault
 from .httpd import Incoming, SandboxHTTPServer
 from .records import RecordedRequest, Reply, json_reply, parse_request
@@ -127,6 +128,16 @@ class Emulator:
     @property
     def api_url(self) -> str:
         return self.origin + self.api_paths[0]
+
+    @property
+    def csv_url(self) -> str:
+        """A small protected table as CSV (``datasets.py``), behind the API's bearer check."""
+        return self.origin + CSV_PATH
+
+    @property
+    def json_url(self) -> str:
+        """The same table as a JSON list of records."""
+        return self.origin + JSON_PATH
 
     @property
     def settings(self) -> dict[str, str]:
@@ -335,7 +346,7 @@ class Emulator:
             return "authorize"
         if path == self.login_path:
             return "login"
-        return "api" if path in self.api_paths else "other"
+        return "api" if path in self.api_paths or path in PATHS else "other"
 
     def _dispatch(self, incoming: Incoming) -> Reply:
         req = parse_request(
@@ -396,6 +407,9 @@ class Emulator:
                 return self.unauthorized()
             if req.method not in ("GET", "HEAD"):
                 return self.method_not_allowed("GET")
+            table = dataset(req.path)
+            if table is not None:
+                return table
             return json_reply(
                 200,
                 {

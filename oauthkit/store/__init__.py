@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from . import forks, options
-from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, LockGuard, Record, StaleWrite, Store
+from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, LockGuard, LogCursor, Record, StaleWrite, Store
 from .memory import MemoryStore
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ __all__ = [
     "Event",
     "Key",
     "LockGuard",
+    "LogCursor",
     "MemoryStore",
     "Record",
     "SQLiteStore",

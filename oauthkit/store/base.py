@@ -138,6 +138,20 @@ class LockGuard:
         return os.getpid() == self.pid
 
 
+class LogCursor(ABC):
+    """The rows a store's log gains after the cursor was made, written by any process.
+
+    ``poll()`` is meant to be called often (the dashboard: twice a second), so it must cost next
+    to nothing while nothing changed: it checks a version first and reads only the new rows."""
+
+    @abstractmethod
+    def poll(self) -> list[Event]:
+        """The rows added since the last poll, oldest first (none: an empty list)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for cursors that hold nothing open
+        """Release what the cursor holds open."""
+
+
 class Store(ABC):
     """Tokens and the refresh log of any number of connections."""
 
@@ -194,6 +208,11 @@ class Store(ABC):
     @abstractmethod
     def keys(self) -> list[Key]:
         """Every connection the store holds a record for."""
+
+    def log_cursor(self) -> LogCursor | None:
+        """A cursor on the log's new rows, for stores other processes can share; None when only
+        this process can write the store (its writes reach listeners through ``subscribe``)."""
+        return None
 
     # True while lock() is only the in-process lock below. A store that extends lock() (a file
     # lock, a Redis lock) must set it False, or try_lock() would skip its part.

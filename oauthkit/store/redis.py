@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from ..errors import StoreError
 from ..redact import redacted_url
 from . import options
-from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, Record, StaleWrite, Store, _Unchecked
+from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, LogCursor, Record, StaleWrite, Store, _Unchecked
 from .codec import Corrupt, corrupt_error, event_from_json, event_json, record_from_json, record_json
 from .redis_lock import RELEASE, RENEW, Lease
 
@@ -42,6 +42,8 @@ local function push(store_list, first)
     redis.call('RPUSH', ARGV[i], ARGV[i + 1])
     redis.call('LTRIM', ARGV[i], -keep, -1)
   end
+  -- How many rows the log ever gained: what a watcher compares (store.log_cursor), one GET a poll.
+  redis.call('INCRBY', prefix .. ':log_version', (#ARGV - first + 1) / 2)
   for _ = 1, redis.call('LLEN', store_list) - keep do
     local row = redis.call('LPOP', store_list)
     local ok, e = pcall(cjson.decode, row)
@@ -298,6 +300,9 @@ class RedisStore(Store):
                 problem, store_url=self.url, key=key, remedy=f"remove the bad entries of the list {name}"
             ) from None
 
+    def log_cursor(self) -> LogCursor:
+        return _RedisLogCursor(self)
+
     def keys(self) -> list[Key]:
         members = self._call("list the connections", None, self._redis.smembers, self._k("connections"))
         pairs = sorted(m.decode("utf-8", "replace") if isinstance(m, bytes) else str(m) for m in members)
@@ -369,3 +374,33 @@ class RedisStore(Store):
 
     def close(self) -> None:
         self._redis.close()
+
+
+class _RedisLogCursor(LogCursor):
+    """New log rows through the counter the push script keeps: one GET while nothing changed,
+    then the newest ``delta`` rows of the store's list."""
+
+    def __init__(self, store: RedisStore) -> None:
+        self._store = store
+        self._seen = self._version()
+
+    def _version(self) -> int:
+        store = self._store
+        raw = store._call("watch the refresh log", None, store._redis.get, store._k("log_version"))
+        return int(raw or 0)
+
+    def poll(self) -> list[Event]:
+        version = self._version()
+        delta, self._seen = version - self._seen, version
+        if delta <= 0:
+            return []
+        store = self._store
+        delta = min(delta, store.max_events)
+        rows = store._call("read the refresh log", None, store._redis.lrange, store._k("events"), -delta, -1)
+        found: list[Event] = []
+        for raw in rows:
+            try:
+                found.append(event_from_json(raw))
+            except Corrupt:  # the log reader reports bad rows; a watcher skips them
+                continue
+        return found

@@ -28,6 +28,7 @@ from .base import (
     Event,
     Key,
     LockGuard,
+    LogCursor,
     Record,
     Store,
     _Unchecked,
@@ -253,6 +254,14 @@ class SQLiteStore(Store):
                 key=key,
                 remedy=f"delete the bad rows of the events table in {self.path}, or move the file aside",
             ) from None
+
+    def log_cursor(self) -> LogCursor:
+        from .sqlite_watch import SQLiteLogCursor
+
+        try:
+            return SQLiteLogCursor(self.path)
+        except FAILURES as exc:
+            raise self._error(exc, "watch the refresh log") from None
 
     def keys(self) -> list[Key]:
         rows = self._run(
