@@ -1,5 +1,5 @@
 """The dashboard as static HTML: what a notebook shows when no kernel (or no widget manager) can
-bring the live view back, e.g. a saved notebook on GitHub, nbconvert, or a reopened file.
+bring the live view back: a saved notebook on a code host, nbconvert, or a reopened file.
 
 Inline styles only (JupyterLab's sanitizer drops ``<style>`` in untrusted outputs), colours from
 JupyterLab's theme variables with light fallbacks, so it reads in the dark theme too, and a grid

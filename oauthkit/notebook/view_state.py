@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import shorten
+
 if TYPE_CHECKING:
     from ..connection import Connection
     from ..store import Event
@@ -39,16 +41,9 @@ def finite(value: float | None) -> float | None:
 
 
 def cut_at_word(text: str, limit: int = SUMMARY_CHARS) -> str:
-    """``text`` on one line, at most ``limit`` characters, cut between words (an ellipsis says so).
-    A single word longer than the limit (a URL, a hash) is cut where it must be."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    head = flat[: limit - 1]
-    space = head.rfind(" ")
-    if space >= limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,;:.") + "…"
+    """``text`` on one line in at most ``limit`` characters, cut between words (the errors' own
+    ``shorten``: one rule for every cut message)."""
+    return shorten(text, limit)
 
 
 def token_view(token: Token | None) -> dict[str, Any] | None:

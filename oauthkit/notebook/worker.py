@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidGrant, OAuthKitError
+from ..errors import InvalidGrant, OAuthKitError, describe_error
 from .view_state import CardState, card, finite, token_from_event
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class Worker:
                 log.exception("%s: dashboard action failed", self.conn.key)
             if phase == "authorizing":
                 with self._cond:
-                    self.state.authorize = {"kind": "failed", "message": str(exc)[:300]}
+                    self.state.authorize = {"kind": "failed", "message": describe_error(exc)}
         finally:
             with self._cond:
                 self._busy = False
