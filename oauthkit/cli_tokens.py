@@ -53,7 +53,8 @@ def _failures(events: list[Event]) -> int:
 
 
 def _last_ok(events: list[Event]) -> Event | None:
-    return next((e for e in reversed(events) if e.outcome == "ok"), None)
+    # A revoke row is "ok" too, but it obtained no token.
+    return next((e for e in reversed(events) if e.outcome == "ok" and e.trigger != "revoke"), None)
 
 
 def status_row(key: Key, record: Record | None, events: list[Event], now: float) -> dict[str, str]:
