@@ -22,6 +22,7 @@ ROWS = [
     "refresh log",
     "import",
     "catalogue",
+    "dashboard",
 ]
 
 
@@ -70,3 +71,10 @@ def test_every_correctness_check_holds(quick: dict[str, Any]) -> None:
     # Identical requests, refresh counts, equal DataFrames, lazy imports: none is a timing.
     failed = {r["benchmark"]: c for r in quick["results"] for c, ok in r["checks"].items() if not ok}
     assert failed == {}
+
+
+def test_the_dashboard_row_measures_a_kernel_against_per_second_ticks(quick: dict[str, Any]) -> None:
+    row = _row(quick, "dashboard")
+    assert row["unit"] == "% core" and row["details"]["connections"] == 5
+    assert set(row["checks"]) == {"at most 2 % of one core", "first render under 1 s"}
+    assert 0 < row["details"]["first_render_s"] < 60
