@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .request import AuthorizationRequest
+from .shell import notebook_shell
 
 
 class Shown:
@@ -44,17 +45,4 @@ def announce(request: AuthorizationRequest, timeout: float) -> Shown:
     return Shown()
 
 
-def notebook_shell() -> Any:
-    """The Jupyter kernel's shell when running in one (IPython is already loaded there)."""
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return None
-    shell = ipython.get_ipython()
-    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
-        return None
-    import IPython.display  # noqa: F401 - loaded for announce
-
-    return shell
-
-
-__all__ = ["Shown", "announce"]
+__all__ = ["Shown", "announce", "notebook_shell"]

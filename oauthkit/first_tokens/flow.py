@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import secrets
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 
 import requests
@@ -93,7 +94,8 @@ def authorize(
         return complete_pending(conn, redirected_url)
     authorize_spec(conn)  # before listening: an adapter without one says what to do instead
     if not listen:
-        return start(conn, redirect_uri or PASTE_REDIRECT, scope=scope, params=params)
+        request = start(conn, redirect_uri or PASTE_REDIRECT, scope=scope, params=params)
+        return dataclasses.replace(request, _finish=_finisher(conn))
     host, port, path = listen_address(conn, redirect_uri)
     with Loopback(conn, host, port, path) as server:
         request = start(conn, server.redirect_uri_for(redirect_uri), scope=scope, params=params)
@@ -118,6 +120,24 @@ def authorize(
     token = complete_pending(conn, received)
     shown.done(f"{conn.adapter.title} authorized: tokens stored for {conn.adapter.name}/{conn.name}.")
     return token
+
+
+def _finisher(conn: FirstTokenHost) -> Callable[[str], object]:
+    # Weak: the pending request is kept per connection in a weak-keyed table, and a strong
+    # reference from the request back to its connection would keep both alive forever.
+    ref = weakref.ref(conn)
+
+    def finish(redirected_url: str) -> object:
+        host = ref()
+        if host is None:
+            raise AuthorizationError(
+                "the connection this authorization was started on is gone",
+                reason="no_pending",
+                hint="run conn.authorize() again on a live connection",
+            )
+        return complete_pending(host, redirected_url)
+
+    return finish
 
 
 def start(

@@ -6,6 +6,8 @@ import dataclasses
 import html
 import threading
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 from .host import FirstTokenHost
 
@@ -26,17 +28,44 @@ class AuthorizationRequest:
     connection: str
     title: str
     created_at: float
+    # Set for paste-back: finishes the authorization with the pasted address, so a notebook can
+    # show a box for it under the link (``_repr_mimebundle_``).
+    _finish: Callable[[str], object] | None = dataclasses.field(default=None, compare=False)
 
     def __repr__(self) -> str:
         return f"AuthorizationRequest({self.adapter}/{self.connection}: open {self.url})"
 
-    def _repr_html_(self) -> str:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        from .shell import notebook_shell
+
+        if self._finish is None or notebook_shell() is None:
+            return None  # the link as HTML and text, from the other _repr_ methods
+        from .paste_widget import paste_box
+
+        done = f"{self.title} authorized: tokens stored for {self.adapter}/{self.connection}."
+
+        box = paste_box(self._paste_html(), self.redirect_uri, self._finish, done)
+        bundle: dict[str, Any] = box._repr_mimebundle_()
+        bundle["text/html"] = self._repr_html_()  # what a saved notebook or a widgetless viewer shows
+        return bundle
+
+    def _paste_html(self) -> str:
+        return (
+            f"Authorize <b>{html.escape(self.title)}</b> for <code>{html.escape(self.adapter)}/"
+            f"{html.escape(self.connection)}</code>: {self._anchor()}<br><small>After you approve, the "
+            f"browser is sent to <code>{html.escape(self.redirect_uri)}</code>, which may not load "
+            "here. Copy that page's whole address into the box below and press Finish.</small>"
+        )
+
+    def _anchor(self) -> str:
         url = html.escape(self.url, quote=True)
+        return f"<a href='{url}' target='_blank' rel='noopener noreferrer'>open the authorization page</a>"
+
+    def _repr_html_(self) -> str:
         return (
             "<div class='oauthkit-authorize'>"
             f"Authorize <b>{html.escape(self.title)}</b> for <code>{html.escape(self.adapter)}/"
-            f"{html.escape(self.connection)}</code>: "
-            f"<a href='{url}' target='_blank' rel='noopener noreferrer'>open the authorization page</a>"
+            f"{html.escape(self.connection)}</code>: {self._anchor()}"
             f"<br><small>It sends you back to <code>{html.escape(self.redirect_uri)}</code>. If that "
             "page does not load (a remote notebook), copy its address and run "
             '<code>conn.authorize("&lt;that address&gt;")</code>.</small></div>'
