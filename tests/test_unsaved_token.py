@@ -95,3 +95,75 @@ def test_forgetting_drops_a_token_still_waiting_for_the_store(tmp_path: Path) ->
             conn.refresh()
         other = oauthkit.connect("auth0", store=store, **p.settings)
         assert other.token is None
+
+
+def test_redis_killed_after_the_answer_keeps_the_token_and_saves_it_once_restarted(tmp_path: Path) -> None:
+    """SIGKILL, not a pause: the connection's sockets die, and the server that comes back on the
+    same port is a new process (with its append-only file, as the README advises)."""
+    import threading
+
+    with own_redis(tmp_path, appendonly=True) as redis_proc, sb.serve("auth0", access_lifetime=600) as p:
+        conn = oauthkit.connect(
+            "auth0", store=redis_proc.url(4), retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
+        conn.refresh()
+        p.delay(0.5)
+        threading.Timer(0.2, redis_proc.kill).start()
+        with pytest.raises(oauthkit.StoreError):
+            conn.refresh()
+        newest = conn.token
+        assert newest is not None and newest.refresh_token is not None and conn.pending_save
+        sent = len(p.token_requests)
+        assert conn.session.get(p.api_url).status_code == 200  # used from memory meanwhile
+        redis_proc.start()
+        time.sleep(UNSAVED_RETRY_S)
+        conn.ensure_fresh()
+        assert not conn.pending_save and len(p.token_requests) == sent  # saved, nothing re-sent
+        again = oauthkit.connect(
+            "auth0", store=redis_proc.url(4), retry=oauthkit.Retry(attempts=1), **p.settings
+        )
+        assert again.token is not None and again.token.refresh_token == newest.refresh_token
+        again.refresh()  # the family is intact: the newest refresh token still works
+        assert [e for e in again.history().itertuples() if e.outcome == "error"] == []
+
+
+def test_a_read_only_redis_after_the_answer_keeps_the_token_and_saves_it_when_writable(
+    tmp_path: Path,
+) -> None:
+    """A real read-only store: Redis made a replica (of a port nobody listens on) refuses every
+    write with READONLY while it still answers reads; ``REPLICAOF NO ONE`` makes it writable."""
+    import threading
+
+    import redis
+
+    with own_redis(tmp_path) as redis_proc, sb.serve("auth0", access_lifetime=600) as p:
+        admin = redis.Redis.from_url(redis_proc.url(), socket_timeout=5)
+        conn = oauthkit.connect(
+            "auth0", store=redis_proc.url(5), retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
+        conn.refresh()
+        p.delay(0.5)
+        nowhere = _unused_port()
+        threading.Timer(0.2, lambda: admin.execute_command("REPLICAOF", "127.0.0.1", str(nowhere))).start()
+        with pytest.raises(oauthkit.StoreError) as info:
+            conn.refresh()
+        assert "keeps using it from memory" in str(info.value)
+        assert "ReadOnlyError" not in type(info.value).__name__
+        newest = conn.token
+        assert newest is not None and conn.pending_save
+        assert conn.session.get(p.api_url).status_code == 200
+        admin.execute_command("REPLICAOF", "NO", "ONE")
+        time.sleep(UNSAVED_RETRY_S)
+        conn.ensure_fresh()
+        assert not conn.pending_save
+        again = oauthkit.connect("auth0", store=redis_proc.url(5), **p.settings)
+        assert again.token is not None and again.token.refresh_token == newest.refresh_token
+        admin.close()
+
+
+def _unused_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
