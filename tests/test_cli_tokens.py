@@ -280,3 +280,25 @@ def test_authorize_from_a_terminal_with_the_browser_elsewhere(
         assert stored is not None and stored.token is not None
         assert [r.param("grant_type") for r in p.token_requests] == ["authorization_code"]
         assert stored.token.access_token not in out + err
+
+
+# ---- python -m oauthkit --------------------------------------------------------------------------
+def test_python_dash_m_oauthkit_is_the_same_command(tmp_path: Path) -> None:
+    """For a kernel whose virtualenv's scripts are not on PATH: ``!python -m oauthkit token ...``."""
+    store = f"sqlite:///{tmp_path / 'tokens.db'}"
+    with sb.serve("auth0") as p:
+        env = env_for(p, tmp_path)
+        done = subprocess.run(
+            [sys.executable, "-m", "oauthkit", "token", "auth0", "--store", store],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90, check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        token = done.stdout.strip()
+        assert done.stdout == token + "\n"
+        answer = requests.get(p.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert answer.status_code == 200
+        wrong = subprocess.run(
+            [sys.executable, "-m", "oauthkit", "token", "no_such_adapter", "--store", store],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90, check=False,
+        )
+        assert wrong.returncode != 0 and wrong.stdout == "" and "no_such_adapter" in wrong.stderr
