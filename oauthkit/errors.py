@@ -153,6 +153,16 @@ class DeadlineExceeded(TransportError):
     """
 
 
+def missing_extra(missing: ImportError, extra: str, feature: str) -> ConfigError:
+    """The error for ``feature`` when an optional dependency is not installed: the base install
+    leaves out what only a few need (``pyproject.toml``'s extras), and the hint is the command."""
+    package = (getattr(missing, "name", None) or extra).split(".")[0]
+    return ConfigError(
+        f"{feature} needs the {package!r} package, which is not installed",
+        hint=f'Install the extra: pip install "oauthkit[{extra}]"',
+    )
+
+
 def shorten(text: str, limit: int = 200) -> str:
     """``text`` in at most ``limit`` characters, cut at a word with "…", never mid-word (unless one
     word is longer than half the limit)."""

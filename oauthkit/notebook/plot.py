@@ -11,12 +11,18 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+
+from ..errors import missing_extra
+
+try:  # matplotlib is the `plot` extra: the base install (and the dashboard) go without it
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+except ImportError as exc:
+    raise missing_extra(exc, "plot", "drawing token lifetimes (plot_lifetimes, the HTML report)") from None
 
 # Colour-blind-safe palette without red: red is kept for failures.
 PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22")

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from ..errors import StoreError
+from ..errors import StoreError, missing_extra
 from ..redact import redacted_url
 from . import options
 from .base import DEFAULT_MAX_EVENTS, UNCHECKED, Event, Key, LogCursor, Record, StaleWrite, Store, _Unchecked
@@ -149,7 +149,10 @@ class RedisStore(Store):
                 raise
 
     def _connect(self) -> None:
-        import redis
+        try:
+            import redis
+        except ImportError as exc:  # redis-py is the `redis` extra, not in the base install
+            raise missing_extra(exc, "redis", "a Redis store (redis://, rediss://, unix://)") from None
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
