@@ -46,13 +46,37 @@ def to_frame(events: Sequence[Event]) -> pd.DataFrame:
     # at 1,000,000 events (benchmarks/refresh_log.py).
     def column(name: str, dtype: str) -> Any:
         values = list(map(attrgetter(name), events))
-        if dtype == TIME:  # None (and anything unparsable) -> NaN -> NaT
-            seconds = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype("float64")
-            return pd.to_datetime(seconds, unit="s", utc=True).astype(pd.api.types.pandas_dtype(TIME))
+        if dtype == TIME:  # None (and anything unparsable or out of range) -> NaN -> NaT
+            seconds = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy("float64")
+            return pd.Series(_instants(seconds), dtype=pd.api.types.pandas_dtype(TIME))
         return pd.Series(values, dtype=pd.api.types.pandas_dtype(dtype))
 
     frame: pd.DataFrame = pd.DataFrame({name: column(name, dtype) for name, dtype in COLUMNS.items()})
     return frame
+
+
+# An instant further than this from 1970 does not fit datetime64[ns] (it ends in 2262).
+_SECONDS_LIMIT = 9.2e9
+
+
+def _instants(seconds: Any) -> Any:
+    """Epoch seconds (float64, NaN for none) as datetime64[ns] in UTC, NaT where there is none.
+
+    Done here rather than with ``pd.to_datetime(seconds, unit="s")``: pandas 2.2 and 2.3 raise
+    ``FloatingPointError: overflow encountered in multiply`` from that call now and then on
+    ordinary values (pandas-dev/pandas#58419; seen here on Python 3.10 with pandas 2.3.3). Whole
+    seconds and the fraction are converted apart, as pandas does, so no precision is lost."""
+    import numpy as np
+    import pandas as pd
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        valid = np.abs(seconds) < _SECONDS_LIMIT  # False for NaN
+        clean = np.where(valid, seconds, 0.0)
+    whole = np.floor(clean)
+    nanos = whole.astype("int64") * 1_000_000_000 + np.round((clean - whole) * 1e9).astype("int64")
+    stamps = nanos.view("datetime64[ns]")
+    stamps[~valid] = np.datetime64("NaT")
+    return pd.DatetimeIndex(stamps).tz_localize("UTC")
 
 
 def summarize(history: pd.DataFrame) -> pd.DataFrame:
