@@ -144,6 +144,9 @@ class Connection:
 
     def refresh(self) -> Token:
         """Refresh now. Concurrent callers share one refresh (single-flight)."""
+        # The baseline is the store's newest record, not the one this object last saw: a token
+        # another process stored earlier is not a refresh made for this call.
+        self._keeper.adopt_stored()
         seen = self._keeper.record.version
         return self._refresh("manual", via=None, done=lambda: self._keeper.record.version != seen)
 
