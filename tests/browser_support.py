@@ -193,9 +193,10 @@ CONSOLE_NOISE = {
     # settings change, including ones it has no schema for; it throws on page load, before any
     # cell has run (seen with notebook 7.6 and a notebook holding nothing of oauthkit's).
     "notebook7-shortcuts": re.compile(r"reading 'schema'\)[\s\S]*notebook_core\."),
-    # A browser asks every page's origin for /favicon.ico. The first-token callback page
-    # (first_tokens/loopback.py) names no icon, and its one-shot loopback server is often gone by
-    # then: "Failed to load resource: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:N/favicon.ico)".
+    # A browser asks a page's origin for /favicon.ico unless the page names an icon. The
+    # first-token callback page (first_tokens/loopback.py) now names an empty one; the emulators'
+    # authorization pages do not, and a one-shot server may be gone by the time the browser asks:
+    # "Failed to load resource: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:N/favicon.ico)".
     "favicon": re.compile(r"^console\.error: Failed to load resource: .*/favicon\.ico\)$"),
 }
 

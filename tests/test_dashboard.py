@@ -1,7 +1,7 @@
 """The dashboard driven from Python: real connections to sandbox emulators, a real widget (no
 frontend: the commands a click sends are sent the same way), the kernel's real background work.
 The browser side is tested in tests/test_dashboard_js.py and, in JupyterLab and Notebook 7, in
-tests/test_browser.py."""
+tests/test_browser_dashboard.py (and the shipped notebook in tests/test_browser.py)."""
 
 from __future__ import annotations
 

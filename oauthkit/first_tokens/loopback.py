@@ -49,6 +49,8 @@ def listen_address(conn: FirstTokenHost, redirect_uri: str | None) -> tuple[str,
 PAGE = (
     "<!doctype html><html lang='en'><meta charset='utf-8'>"
     "<meta name='viewport' content='width=device-width,initial-scale=1'><title>oauthkit</title>"
+    # No favicon request: the one-shot server has closed by the time a browser would ask.
+    "<link rel='icon' href='data:,'>"
     "<style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;"
     "min-height:100vh;background:#f6f7f9;color:#1a1a1a}}main{{max-width:28rem;padding:1.5rem 2rem;"
     "border:1px solid #d0d4da;border-radius:10px;background:#fff}}@media (prefers-color-scheme:dark)"
