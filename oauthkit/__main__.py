@@ -1,5 +1,5 @@
 """``python -m oauthkit``: the same command line as the ``oauthkit`` script, for a kernel or a
-virtualenv whose scripts folder is not on PATH (``!python -m oauthkit token github``)."""
+virtualenv whose scripts folder is not on PATH (``!python -m oauthkit token ADAPTER``)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -30,16 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "oauthkit" / "notebook" / "static"
 HARNESS = Path(__file__).resolve().parent / "dashboard_harness"
 OUTPUT = ROOT / "test-output" / "dashboard-js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STORE = "memory://dash"
 DASH = ".oauthkit-dashboard"
 
