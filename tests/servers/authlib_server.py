@@ -169,9 +169,12 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post", "none"]
 
     def save_authorization_code(self, code: str, request: Any) -> None:
-        item = AuthorizationCode(
-            code, request.client.client_id, request.payload.redirect_uri, request.scope, request
-        )
+        # The client's default scope when none was asked for (RFC 6749 section 3.3), decided here
+        # as for the device grant: Authlib 1.6.0 applies get_allowed_scope only to a requested
+        # scope, so the code, and the token bought with it, would otherwise carry none there.
+        granted = request.client.get_allowed_scope(request.scope)
+        client_id, redirect_uri = request.client.client_id, request.payload.redirect_uri
+        item = AuthorizationCode(code, client_id, redirect_uri, granted, request)
         with _lock:
             CODES[code] = item
             COUNTS["authorizations"] += 1
