@@ -87,12 +87,16 @@ def _rerun_if_model_lost(page: Any, widget: Any) -> None:
     """JupyterLab sometimes renders a widget's output before its widget manager has the model the
     kernel just opened (upstream: jupyter-widgets/ipywidgets#3823, random, still reported for
     JupyterLab 4; seen here on the loaded 2-core machine, in 2 runs of 7, never in the page's
-    console). Any widget does it, not only the dashboard; the run is started again, once."""
+    console; CI met it once in a run of 985 tests). Any widget does it, not only the dashboard; the
+    run is started again, up to twice: by then the manager is registered."""
     from playwright.sync_api import expect
 
     lost = page.get_by_text(MODEL_LOST)
-    expect(widget.or_(lost).first).to_be_visible(timeout=90_000)
-    if lost.count():
+    for _ in range(2):
+        expect(widget.or_(lost).first).to_be_visible(timeout=90_000)
+        if not lost.count():
+            return
+        print("widget model lost (ipywidgets#3823): running the notebook again")
         _run_all_cells(page)
 
 
@@ -176,6 +180,7 @@ def test_the_device_panel_counts_down_and_turns_approved_in_jupyterlab(lab: Serv
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
             _run_all_cells(page)
             panel = page.locator(".oauthkit-device").first
+            _rerun_if_model_lost(page, panel)
             expect(panel).to_be_visible(timeout=90_000)
             expect(panel.locator(".oauthkit-user-code")).to_have_text(re.compile(r"[0-9A-F]{4}-[0-9A-F]{4}"))
             expect(panel.locator("svg")).to_be_visible()  # the QR code
