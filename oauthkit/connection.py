@@ -144,10 +144,13 @@ class Connection:
 
     def refresh(self) -> Token:
         """Refresh now. Concurrent callers share one refresh (single-flight)."""
-        # The baseline is the store's newest record, not the one this object last saw: a token
-        # another process stored earlier is not a refresh made for this call.
-        self._keeper.adopt_stored()
+        # The baseline is the store's newest version, not the one this object last saw: a token
+        # another process stored earlier is not a refresh made for this call. Only peeked: the
+        # record changes under the lock alone (a rotated token waiting to be saved must win).
         seen = self._keeper.record.version
+        if self._keeper.unsaved is None:
+            stored = self.store.load(self.key)
+            seen = max(seen, stored.version) if stored is not None else seen
         return self._refresh("manual", via=None, done=lambda: self._keeper.record.version != seen)
 
     def ensure_fresh(self) -> Token:

@@ -121,6 +121,8 @@ class Keeper:
         if self.unsaved is not None and not self.save_unsaved():
             return
         stored = self.store.load(self.key)
+        if self.unsaved is not None:  # refused meanwhile (by another thread): ours is the newest
+            return
         if stored is not None and stored.version != self.record.version:
             self.record = stored
             self.remember(stored)

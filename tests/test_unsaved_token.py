@@ -5,6 +5,7 @@ Auth0 emulator, which rotates and revokes the whole family when an old token com
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from store_faults import fill, own_redis, tmpfs
 
 import oauthkit
 import oauthkit.sandbox as sb
+from oauthkit.store import Key, Record
+from oauthkit.store.sqlite import SQLiteStore
 
 UNSAVED_RETRY_S = 1.05  # a little over the connection's pace for retrying a refused save
 
@@ -167,3 +170,56 @@ def _unused_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class _SlowReads(SQLiteStore):
+    """A real SQLite store whose reads from one named thread take ``delay`` seconds, as a
+    loaded disk or a remote store can: the window in which a store read can straddle another
+    thread's refused save."""
+
+    def __init__(self, path: str, thread: str, delay: float) -> None:
+        super().__init__(path)
+        self.thread, self.delay = thread, delay
+
+    def load(self, key: Key) -> Record | None:
+        found = super().load(key)
+        if threading.current_thread().name == self.thread:
+            time.sleep(self.delay)
+        return found
+
+
+def test_a_manual_refresh_during_a_refused_save_never_sends_the_spent_token(tmp_path: Path) -> None:
+    """Thread A's refresh rotates the token and the full disk refuses it; thread B's refresh()
+    read the store just before. B must end with A's newest token, not roll the connection back
+    to the stored (spent) one and send it: at Auth0 that revokes the whole family."""
+    with tmpfs(tmp_path / "small", "512k") as disk, sb.serve("auth0", access_lifetime=600) as p:
+        store = _SlowReads(str(disk / "tokens.db"), thread="B", delay=0.5)
+        conn = oauthkit.connect(
+            "auth0", store=store, retry=oauthkit.Retry(attempts=1), min_interval=0, **p.settings
+        )
+        conn.refresh()
+        p.delay(0.6)
+        outcome: dict[str, object] = {}
+
+        def run(name: str) -> None:
+            try:
+                outcome[name] = conn.refresh()
+            except oauthkit.OAuthKitError as exc:
+                outcome[name] = exc
+
+        a = threading.Thread(target=run, args=("A",), name="A")
+        b = threading.Thread(target=run, args=("B",), name="B")
+        a.start()
+        time.sleep(0.3)
+        filler = fill(disk)  # A's answer (at 0.6 s) will find the disk full
+        time.sleep(0.1)
+        b.start()  # B reads the store at 0.4 s; the read returns at 0.9 s, after A's refusal
+        a.join(10)
+        b.join(10)
+        assert isinstance(outcome["A"], oauthkit.StoreError)
+        newest = conn.token
+        assert newest is not None and conn.pending_save
+        assert outcome["B"] == newest, outcome["B"]  # A's token, kept in memory
+        sent = [r.param("refresh_token") for r in p.token_requests]
+        assert len(sent) == len(set(sent)) == 2  # no refresh token went out twice
+        os.remove(filler)
