@@ -153,11 +153,18 @@ class DeadlineExceeded(TransportError):
     """
 
 
-def missing_extra(missing: ImportError, extra: str, feature: str) -> ConfigError:
-    """The error for ``feature`` when an optional dependency is not installed: the base install
-    leaves out what only a few need (``pyproject.toml``'s extras), and the hint is the command."""
-    package = (getattr(missing, "name", None) or extra).split(".")[0]
-    return ConfigError(
+class MissingExtra(ConfigError, ModuleNotFoundError):
+    """An optional dependency (one of ``pyproject.toml``'s extras) is not installed. Also a
+    ``ModuleNotFoundError``, so that what tolerates a missing module (``try: import``, doc tools
+    walking the package) tolerates this one."""
+
+
+def missing_extra(missing: ModuleNotFoundError, extra: str, feature: str) -> MissingExtra:
+    """The error for ``feature`` when its extra's package is not installed: the base install
+    leaves out what only a few need, and the hint is the command. Only a module that is absent
+    becomes this; a package that is installed but broken keeps its own ImportError."""
+    package = (missing.name or extra).split(".")[0]
+    return MissingExtra(
         f"{feature} needs the {package!r} package, which is not installed",
         hint=f'Install the extra: pip install "oauthkit[{extra}]"',
     )
@@ -199,6 +206,7 @@ __all__ = [
     "DeadlineExceeded",
     "InvalidGrant",
     "MalformedResponse",
+    "MissingExtra",
     "OAuthKitError",
     "ProviderError",
     "RateLimited",

@@ -66,9 +66,11 @@ CELLS = [
           "PULSE", names.count("oauthkit-dashboard"), "WATCH", names.count("oauthkit-store-watch"))""",
     """\
     auth0.revoke_all()  # the refresh token is dead: the next refresh answers invalid_grant
+    print("REVOKED", flush=True)
     time.sleep(3)""",
 ]
 CODE_CELLS = ".jp-Notebook .jp-Cell.jp-CodeCell"
+MODEL_LOST = "Error displaying widget: model not found"
 IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"  # in both apps' notebook toolbar
 
 
@@ -149,6 +151,21 @@ class Session:
     def run(self, index: int, timeout: float = 60_000) -> str:
         return self.wait_ran(index, self.start(index), timeout)
 
+    def show_dashboard(self) -> None:
+        """Run the dashboard cell until its view renders: JupyterLab now and then renders a
+        widget's output before its manager has the model (jupyter-widgets/ipywidgets#3823,
+        tests/test_browser.py); running the cell again, at most twice, shows it."""
+        from playwright.sync_api import expect
+
+        output = self.page.locator(CODE_CELLS).nth(DASHBOARD).locator(".jp-OutputArea")
+        for _ in range(3):
+            self.run(DASHBOARD)
+            expect(self.dashboard.or_(output.get_by_text(MODEL_LOST)).first).to_be_visible(timeout=60_000)
+            if not output.get_by_text(MODEL_LOST).count():
+                return
+            print("widget model lost (ipywidgets#3823): running the dashboard cell again")
+        raise AssertionError("the dashboard's widget model was lost three times")
+
     def shot(self, name: str, whole_page: bool = False) -> Path:
         path = OUTPUT / f"{self.app}-{name}.png"
         (self.page if whole_page else self.dashboard).screenshot(path=str(path))
@@ -179,7 +196,7 @@ def session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             # A click before the kernel is up can be lost (the cell never runs): wait for it.
             page.wait_for_selector(IDLE, timeout=60_000)
             assert "READY" in found.run(SETUP, timeout=120_000)
-            found.run(DASHBOARD)
+            found.show_dashboard()
             expect(found.dashboard).to_be_visible(timeout=60_000)
             expect(found.dashboard.locator(".oauthkit-card")).to_have_count(2)
             assert not console.errors, "browser console errors while opening:\n" + "\n".join(console.errors)
@@ -218,7 +235,7 @@ def test_rerunning_the_dashboard_cell_leaves_one_worker_per_connection(session: 
     from playwright.sync_api import expect
 
     for _ in range(3):
-        session.run(DASHBOARD)
+        session.show_dashboard()
         expect(session.dashboard.locator(".oauthkit-card")).to_have_count(2)
     expect(session.dashboard).to_have_count(1)
     shown = session.run(WORKERS)
@@ -265,7 +282,7 @@ def test_a_refresh_by_another_process_appears_within_2_s(session: Session) -> No
     expect(rows.filter(has_text=fingerprint).first).to_be_visible(timeout=1_000)
     print(f"{session.app}: another process's refresh shown after {took:.2f} s")
     # Refresh now, right after: a real refresh (a new token, a new row), not a silent adoption of
-    # the other process's token (worker.refresh_now takes the store's record first).
+    # the other process's token (Connection.refresh starts from the store's newest version).
     session.card("auth0/default").locator("button.oauthkit-refresh").click()
     expect(rows.first).not_to_contain_text(fingerprint, timeout=10_000)
     expect(rows.first).to_contain_text("manual")
@@ -280,7 +297,8 @@ def test_invalid_grant_offers_reauthorize_which_runs_the_first_token_flow(sessio
     reauthorize = card.locator("button.oauthkit-reauthorize")
     before = session.start(REVOKE)
     session.wait_busy(REVOKE)
-    time.sleep(0.5)  # revoke_all() has run; the cell sleeps on
+    # revoke_all() has run once its line is printed; the cell then sleeps on
+    expect(session.page.locator(CODE_CELLS).nth(REVOKE).locator(".jp-OutputArea")).to_contain_text("REVOKED")
     # The click is acknowledged in the page at once ("queued"). Where the front end sends widget
     # messages on a kernel subshell (seen with ipykernel 7 and JupyterLab 4.6) they do not wait
     # for the running cell, so "queued" may last only until the kernel answers: an observer sees it.

@@ -3,7 +3,7 @@ with a text box and a Finish button, so the redirected address needs no second c
 
 The widgets are real ipywidgets objects and the click is ipywidgets' own ``Button.click()``
 (what the comm message from the browser calls); the authorization server is the sandbox
-emulator, over HTTP. tests/test_browser*.py types into the box in JupyterLab."""
+emulator, over HTTP; the last test runs it in a real kernel (nbclient)."""
 
 from __future__ import annotations
 

@@ -91,9 +91,9 @@ def test_the_wheel_declares_an_spdx_licence_and_the_extras(lean: Lean) -> None:
     base = [line for line in requires if "extra ==" not in line]
     assert not [line for line in base if "redis" in line or "matplotlib" in line], base
     # setuptools >= 77 takes the SPDX string without a word: no deprecation, no licence warning.
-    output = lean.build_output.lower()
-    assert "deprecat" not in output, lean.build_output
-    assert not [line for line in output.splitlines() if "licen" in line and "warn" in line], lean.build_output
+    # Only the licence's lines are judged: a future setuptools may deprecate something else.
+    about_licence = [line for line in lean.build_output.lower().splitlines() if "licen" in line]
+    assert not [line for line in about_licence if "deprecat" in line or "warn" in line], lean.build_output
 
 
 # Run in the lean venv: what the base install promises, then what each missing extra says.
@@ -169,7 +169,7 @@ def test_the_commands_name_the_missing_extra(lean: Lean) -> None:
     store = f"sqlite:///{lean.outside / 'tokens.db'}"
     report = lean.run(oauthkit_cli, "report", "--html", "report.html", "--store", store)
     assert report.returncode == 1
-    assert report.stderr.startswith("ConfigError: ") and 'pip install "oauthkit[plot]"' in report.stderr
+    assert report.stderr.startswith("MissingExtra: ") and 'pip install "oauthkit[plot]"' in report.stderr
     assert "Traceback" not in report.stderr and not (lean.outside / "report.html").exists()
     status = lean.run(oauthkit_cli, "status", "--store", "redis://127.0.0.1:6379/0")
     assert status.returncode == 1

@@ -2,9 +2,8 @@
 button that finishes the authorization from the same output, so no second cell is needed.
 
 A remote kernel cannot receive the redirect, so the user copies the address of the page the
-browser could not load. The button's click reaches the kernel as a widget message, which it
-handles once the cell that showed the box has finished: ``authorize(flow="paste")`` returns at
-once, so that is immediately.
+browser could not load. The button's click reaches the kernel as a widget message; the kernel
+is free to take it, since ``authorize(flow="paste")`` returns at once.
 """
 
 from __future__ import annotations

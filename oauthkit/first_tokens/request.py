@@ -47,6 +47,7 @@ class AuthorizationRequest:
         box = paste_box(self._paste_html(), self.redirect_uri, self._finish, done)
         bundle: dict[str, Any] = box._repr_mimebundle_()
         bundle["text/html"] = self._repr_html_()  # what a saved notebook or a widgetless viewer shows
+        bundle["text/plain"] = repr(self)
         return bundle
 
     def _paste_html(self) -> str:

@@ -64,7 +64,8 @@ def plot_lifetimes(
     width: float = 9.0,
 ) -> Figure:
     """A matplotlib Figure of a refresh log: one bar per access token from issue to expiry, per
-    connection; refreshes ticked, failures as red crosses (the dashboard's Lifetimes tab)."""
+    connection; refreshes ticked, failures as red crosses (for static use and the HTML report; the dashboard
+    draws its timeline in the browser)."""
     from .plot import plot_lifetimes as plot
 
     return plot(history, now=now, title=title, width=width)

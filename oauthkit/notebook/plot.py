@@ -21,8 +21,8 @@ try:  # matplotlib is the `plot` extra: the base install (and the dashboard) go 
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-except ImportError as exc:
-    raise missing_extra(exc, "plot", "drawing token lifetimes (plot_lifetimes, the HTML report)") from None
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc, "plot", "drawing token lifetimes (plot_lifetimes, the HTML report)") from exc
 
 # Colour-blind-safe palette without red: red is kept for failures.
 PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22")

@@ -151,8 +151,8 @@ class RedisStore(Store):
     def _connect(self) -> None:
         try:
             import redis
-        except ImportError as exc:  # redis-py is the `redis` extra, not in the base install
-            raise missing_extra(exc, "redis", "a Redis store (redis://, rediss://, unix://)") from None
+        except ModuleNotFoundError as exc:  # redis-py is the `redis` extra, not in the base install
+            raise missing_extra(exc, "redis", "a Redis store (redis://, rediss://, unix://)") from exc
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
