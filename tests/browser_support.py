@@ -183,6 +183,31 @@ def accept_kernel_dialog(page: Any) -> None:
     )
 
 
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"  # in both apps' notebook toolbar
+
+
+def open_notebook(page: Any, url: str, cells: str, attempts: int = 3) -> None:
+    """Open a notebook and wait until its kernel is idle. Now and then the kernel the page starts
+    is shut down again within a second, during its own start (CI, JupyterLab 4.6: "Kernel
+    started" then "Kernel shutdown", and a websocket 500 for it), and the notebook is left with no
+    kernel at all: the page is loaded again, which starts a new one."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        if attempt == 0:
+            page.goto(url)
+        else:
+            print(f"no idle kernel after opening {url.split('?')[0]}: loading the page again")
+            page.reload()
+        page.wait_for_selector(cells, timeout=60_000)
+        try:
+            page.wait_for_selector(IDLE, timeout=60_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the notebook at {url.split('?')[0]} never had an idle kernel")
+
+
 # ---- the console ------------------------------------------------------------------------------
 # Known noise that is not the dashboard's, each with its reason. Matched against the message text.
 CONSOLE_NOISE = {

@@ -22,6 +22,7 @@ from browser_support import (
     Console,
     Server,
     accept_kernel_dialog,
+    open_notebook,
     require,
     serve,
 )
@@ -111,8 +112,7 @@ def test_dashboard_runs_live_in_jupyterlab(lab: Server) -> None:
         try:
             page.set_default_timeout(30_000)
             accept_kernel_dialog(page)
-            page.goto(lab.open("02_dashboard.ipynb"))
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+            open_notebook(page, lab.open("02_dashboard.ipynb"), ".jp-NotebookPanel .jp-Cell")
             _run_all_cells(page)
 
             dashboard = page.locator(".oauthkit-dashboard")
@@ -176,8 +176,7 @@ def test_the_device_panel_counts_down_and_turns_approved_in_jupyterlab(lab: Serv
         try:
             page.set_default_timeout(30_000)
             accept_kernel_dialog(page)
-            page.goto(lab.open("05_remote_kernel.ipynb"))
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+            open_notebook(page, lab.open("05_remote_kernel.ipynb"), ".jp-NotebookPanel .jp-Cell")
             _run_all_cells(page)
             panel = page.locator(".oauthkit-device").first
             _rerun_if_model_lost(page, panel)

@@ -30,6 +30,7 @@ from browser_support import (
     Server,
     accept_kernel_dialog,
     contrast,
+    open_notebook,
     require,
     serve,
 )
@@ -71,7 +72,6 @@ CELLS = [
 ]
 CODE_CELLS = ".jp-Notebook .jp-Cell.jp-CodeCell"
 MODEL_LOST = "Error displaying widget: model not found"
-IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"  # in both apps' notebook toolbar
 
 
 def _notebook() -> dict[str, Any]:
@@ -191,10 +191,8 @@ def session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         try:
             page.set_default_timeout(30_000)
             accept_kernel_dialog(page)
-            page.goto(server.open(NOTEBOOK))
-            page.wait_for_selector(CODE_CELLS, timeout=60_000)
             # A click before the kernel is up can be lost (the cell never runs): wait for it.
-            page.wait_for_selector(IDLE, timeout=60_000)
+            open_notebook(page, server.open(NOTEBOOK), CODE_CELLS)
             assert "READY" in found.run(SETUP, timeout=120_000)
             found.show_dashboard()
             expect(found.dashboard).to_be_visible(timeout=60_000)
